@@ -1,0 +1,205 @@
+//! Settings, and the command line (each flag with an environment-variable twin) that makes them.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+
+use crate::engine::world::World;
+use crate::engine::EngineConfig;
+use crate::ops::{Code, OpsConfig};
+use crate::soap::ParseLimits;
+
+/// Everything the emulator needs to start.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub world: World,
+    pub engine: EngineConfig,
+    pub ops: OpsConfig,
+    /// Largest request body accepted, in bytes; larger ones get HTTP 413.
+    pub max_body: usize,
+    pub parse_limits: ParseLimits,
+    /// HTTP worker threads; `None` for one per core.
+    pub workers: Option<usize>,
+    /// Start with the clock frozen (tests move it themselves).
+    pub frozen_clock: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 9091)),
+            world: World::default_world(),
+            engine: EngineConfig::default(),
+            ops: OpsConfig::default(),
+            max_body: 4 << 20,
+            parse_limits: ParseLimits::default(),
+            workers: None,
+            frozen_clock: false,
+        }
+    }
+}
+
+/// A stand-in for Billon's Corporate Node: its SOAP API on a simulated world.
+#[derive(Parser, Debug)]
+#[command(name = "cnode-emulator", version, about, long_about = None)]
+pub struct Cli {
+    /// Address to listen on (port 0 picks a free port; the bound address is logged).
+    #[arg(long, env = "CNODE_LISTEN", value_name = "ADDR:PORT", default_value = "127.0.0.1:9091")]
+    pub listen: String,
+
+    /// How long a task can be looked up, counted from its creation (e.g. 90s, 10m, 1h).
+    #[arg(long, env = "CNODE_TASK_TTL", value_name = "DURATION", default_value = "1h", value_parser = parse_duration)]
+    pub task_ttl: Duration,
+
+    /// World file (TOML) to start from; default: the embedded fixtures/world/default.toml.
+    #[arg(long, env = "CNODE_WORLD", value_name = "FILE")]
+    pub world: Option<PathBuf>,
+
+    /// How long each status step of a task takes; 0 makes tasks reach their final status at once.
+    #[arg(long, env = "CNODE_PACE", value_name = "DURATION", default_value = "500ms", value_parser = parse_duration)]
+    pub pace: Duration,
+
+    /// The code for an unknown or expired task: ERR_TASK_DOES_NOT_EXIST or ..._EXISTS.
+    #[arg(long, env = "CNODE_NOT_FOUND_SPELLING", value_enum, default_value = "exist")]
+    pub not_found_spelling: NotFoundSpelling,
+
+    /// Largest request body accepted (e.g. 4MiB, 512KiB, 100000); larger ones get HTTP 413.
+    #[arg(long, env = "CNODE_MAX_BODY", value_name = "SIZE", default_value = "4MiB", value_parser = parse_size)]
+    pub max_body: usize,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "CNODE_WORKERS", value_name = "N")]
+    pub workers: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum NotFoundSpelling {
+    /// ERR_TASK_DOES_NOT_EXIST, as in the getTaskStatus error table.
+    Exist,
+    /// ERR_TASK_DOES_NOT_EXISTS, as in the getTaskStatus prose.
+    Exists,
+}
+
+impl Cli {
+    pub fn into_settings(self) -> Result<Settings, String> {
+        let listen = self
+            .listen
+            .to_socket_addrs()
+            .map_err(|e| format!("--listen {}: {e}", self.listen))?
+            .next()
+            .ok_or_else(|| format!("--listen {}: no address", self.listen))?;
+        let world = match &self.world {
+            None => World::default_world(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("--world {}: {e}", path.display()))?;
+                World::from_toml(&text).map_err(|e| format!("--world {}: {e}", path.display()))?
+            }
+        };
+        let task_not_found = match self.not_found_spelling {
+            NotFoundSpelling::Exist => Code::TaskDoesNotExist,
+            NotFoundSpelling::Exists => Code::TaskDoesNotExists,
+        };
+        Ok(Settings {
+            listen,
+            world,
+            engine: EngineConfig {
+                task_ttl: self.task_ttl,
+                step: self.pace,
+            },
+            ops: OpsConfig { task_not_found },
+            max_body: self.max_body,
+            workers: self.workers,
+            ..Settings::default()
+        })
+    }
+}
+
+/// `500ms`, `90s`, `10m`, `1h`, `1d`; a bare number is seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("\"{text}\" is not a duration like 500ms, 90s, 10m or 1h"))?;
+    let millis_per_unit = match unit.trim() {
+        "ms" => 1,
+        "" | "s" => 1_000,
+        "m" | "min" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        other => return Err(format!("unknown duration unit \"{other}\" (use ms, s, m, h or d)")),
+    };
+    number
+        .checked_mul(millis_per_unit)
+        .map(Duration::from_millis)
+        .ok_or_else(|| format!("\"{text}\" is too long"))
+}
+
+/// `4MiB`, `512KiB`, `4M`, `100000`; K and M count in 1024s.
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: usize = number
+        .parse()
+        .map_err(|_| format!("\"{text}\" is not a size like 4MiB, 512KiB or 100000"))?;
+    let multiplier = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        other => return Err(format!("unknown size unit \"{other}\" (use KiB, MiB or GiB)")),
+    };
+    number
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("\"{text}\" is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert!(parse_duration("1.5s").is_err());
+        assert!(parse_duration("5 weeks").is_err());
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("4MiB"), Ok(4 << 20));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("lots").is_err());
+    }
+
+    #[test]
+    fn the_command_line_makes_settings() {
+        let cli = Cli::parse_from([
+            "cnode-emulator",
+            "--listen",
+            "127.0.0.1:0",
+            "--task-ttl",
+            "2s",
+            "--pace",
+            "0",
+            "--not-found-spelling",
+            "exists",
+        ]);
+        let settings = cli.into_settings().unwrap();
+        assert_eq!(settings.listen.port(), 0);
+        assert_eq!(settings.engine.task_ttl, Duration::from_secs(2));
+        assert_eq!(settings.engine.step, Duration::ZERO);
+        assert_eq!(settings.ops.task_not_found, Code::TaskDoesNotExists);
+    }
+}

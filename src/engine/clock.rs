@@ -1,0 +1,155 @@
+//! The engine's one source of time. Progression, expiry and every timestamp the emulator
+//! writes read it, so a test (or, later, the admin API) can freeze it and move it.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+/// Milliseconds since the clock was made: the engine's unit of time.
+pub type Millis = u64;
+
+pub struct Clock {
+    real_start: Instant,
+    wall_start: DateTime<Utc>,
+    state: Mutex<ClockState>,
+    /// Bumped on every freeze, resume or advance, so sleepers can recompute their deadlines.
+    moved: watch::Sender<u64>,
+}
+
+#[derive(Clone, Copy)]
+struct ClockState {
+    /// Added to real elapsed time while running.
+    offset: Millis,
+    /// Virtual time at which the clock stands still, if frozen.
+    frozen_at: Option<Millis>,
+}
+
+impl Clock {
+    /// A clock that follows real time.
+    pub fn running() -> Clock {
+        Clock::new(None)
+    }
+
+    /// A clock that stands still at its start until advanced or resumed.
+    pub fn frozen() -> Clock {
+        Clock::new(Some(0))
+    }
+
+    fn new(frozen_at: Option<Millis>) -> Clock {
+        Clock {
+            real_start: Instant::now(),
+            wall_start: Utc::now(),
+            state: Mutex::new(ClockState { offset: 0, frozen_at }),
+            moved: watch::channel(0).0,
+        }
+    }
+
+    pub fn now(&self) -> Millis {
+        let state = *self.lock();
+        state
+            .frozen_at
+            .unwrap_or_else(|| self.real_elapsed() + state.offset)
+    }
+
+    /// The wall-clock time of a virtual instant, for timestamps shown to clients.
+    pub fn wall(&self, at: Millis) -> DateTime<Utc> {
+        self.wall_start + Duration::from_millis(at)
+    }
+
+    pub fn is_frozen(&self) -> bool {
+        self.lock().frozen_at.is_some()
+    }
+
+    pub fn freeze(&self) {
+        let now = self.now();
+        self.lock().frozen_at = Some(now);
+        self.notify_moved();
+    }
+
+    pub fn resume(&self) {
+        {
+            let mut state = self.lock();
+            if let Some(at) = state.frozen_at.take() {
+                state.offset = at.saturating_sub(self.real_elapsed());
+            }
+        }
+        self.notify_moved();
+    }
+
+    pub fn advance(&self, by: Duration) {
+        let by = by.as_millis() as Millis;
+        {
+            let mut state = self.lock();
+            match state.frozen_at.as_mut() {
+                Some(at) => *at += by,
+                None => state.offset += by,
+            }
+        }
+        self.notify_moved();
+    }
+
+    /// How long to sleep in real time until the clock reads `at`; `None` while frozen.
+    pub fn real_time_until(&self, at: Millis) -> Option<Duration> {
+        if self.is_frozen() {
+            return None;
+        }
+        Some(Duration::from_millis(at.saturating_sub(self.now())))
+    }
+
+    /// A receiver that changes whenever the clock is frozen, resumed or advanced.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.moved.subscribe()
+    }
+
+    fn notify_moved(&self) {
+        self.moved.send_modify(|moves| *moves += 1);
+    }
+
+    fn real_elapsed(&self) -> Millis {
+        self.real_start.elapsed().as_millis() as Millis
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ClockState> {
+        // The state is two plain numbers: a panic elsewhere cannot leave it inconsistent.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frozen_clock_moves_only_when_advanced() {
+        let clock = Clock::frozen();
+        assert_eq!(clock.now(), 0);
+        clock.advance(Duration::from_secs(2));
+        assert_eq!(clock.now(), 2000);
+        assert_eq!(clock.real_time_until(5000), None);
+    }
+
+    #[test]
+    fn resume_continues_from_the_frozen_instant() {
+        let clock = Clock::frozen();
+        clock.advance(Duration::from_secs(60));
+        clock.resume();
+        let now = clock.now();
+        assert!((60_000..61_000).contains(&now), "{now}");
+        clock.freeze();
+        let frozen = clock.now();
+        assert!(frozen >= now);
+        assert_eq!(clock.wall(1000) - clock.wall(0), chrono::TimeDelta::seconds(1));
+    }
+
+    #[test]
+    fn every_move_is_announced() {
+        let clock = Clock::frozen();
+        let rx = clock.subscribe();
+        clock.advance(Duration::from_millis(1));
+        clock.resume();
+        clock.freeze();
+        assert_eq!(*rx.borrow(), 3);
+    }
+}

@@ -1,0 +1,54 @@
+//! REGISTER: PREPARATION → SEARCHING (is the name free?) → TRANSFERRING (writing the
+//! identity) → FINISHED_OK, or FINISHED_ERR_INVALID_USERNAME when the name is taken.
+//! A registered user exists in the world with no money; registering does not log in.
+
+use std::collections::BTreeMap;
+
+use crate::engine::status::Status;
+use crate::engine::task::{Job, Step};
+use crate::engine::world::{User, World};
+
+pub struct Register {
+    pub username: String,
+    pub password: String,
+    pub merchant: bool,
+}
+
+impl Register {
+    fn name_taken(&self) -> Step {
+        Step::fail(
+            Status::InvalidUsername,
+            format!("the name \"{}\" is already taken", self.username),
+        )
+    }
+}
+
+impl Job for Register {
+    fn type_name(&self) -> &'static str {
+        "REGISTER"
+    }
+
+    fn is_session_job(&self) -> bool {
+        true
+    }
+
+    fn next(&mut self, current: Status, world: &mut World) -> Step {
+        match current {
+            Status::Preparation => Step::to(Status::Searching),
+            Status::Searching if world.users.contains_key(&self.username) => self.name_taken(),
+            Status::Searching => Step::to(Status::Transferring),
+            // Someone may have taken the name while this task was writing.
+            Status::Transferring if world.users.contains_key(&self.username) => self.name_taken(),
+            Status::Transferring => {
+                let user = User {
+                    password: self.password.clone(),
+                    merchant: self.merchant,
+                    balances: BTreeMap::new(),
+                };
+                world.users.insert(self.username.clone(), user);
+                Step::to(Status::FinishedOk).with("username", self.username.as_str())
+            }
+            other => super::unexpected(self.type_name(), other),
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! The engine: tasks and their progression, the simulated world, and the clock.
+//! It knows nothing of XML or HTTP; `ops/` calls it with plain values.
+
+pub mod clock;
+pub mod jobs;
+pub mod status;
+pub mod store;
+pub mod task;
+pub mod ticker;
+pub mod world;
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use clock::{Clock, Millis};
+use status::Status;
+use store::{TaskStore, TransferIdInUse};
+use task::{Job, Task, TaskId};
+use world::World;
+
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// How long a task can be looked up, counted from its creation.
+    pub task_ttl: Duration,
+    /// How long each status step takes. Zero: a task reaches its final status at once.
+    pub step: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> EngineConfig {
+        EngineConfig {
+            task_ttl: Duration::from_secs(3600),
+            step: Duration::from_millis(500),
+        }
+    }
+}
+
+pub struct Engine {
+    clock: Arc<Clock>,
+    config: EngineConfig,
+    world: Mutex<World>,
+    store: TaskStore,
+    due: DueQueue,
+    /// The login or registration running now, if any: the node does one at a time.
+    session_task: Mutex<Option<TaskId>>,
+}
+
+/// What getTaskStatus shows of a task at one instant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskView {
+    pub id: TaskId,
+    pub type_name: &'static str,
+    pub status: Status,
+    pub progress: u8,
+    pub additional_info: String,
+    pub unique_transfer_id: Option<String>,
+    pub history: Vec<(Status, Millis)>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum StartError {
+    /// A live task already carries this uniqueTransferId.
+    TransferIdInUse,
+    /// A login or registration is already running.
+    SessionTaskRunning,
+}
+
+impl Engine {
+    pub fn new(world: World, config: EngineConfig, clock: Arc<Clock>) -> Engine {
+        Engine {
+            clock,
+            config,
+            world: Mutex::new(world),
+            store: TaskStore::default(),
+            due: DueQueue::default(),
+            session_task: Mutex::new(None),
+        }
+    }
+
+    pub fn clock(&self) -> &Arc<Clock> {
+        &self.clock
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// The world, locked. Keep the guard short, and never take a task while holding it
+    /// (the engine takes a task first, then the world).
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        lock(&self.world)
+    }
+
+    /// Starts a task running `job`, and takes its first steps if they are already due.
+    pub fn start_task(
+        &self,
+        job: Box<dyn Job>,
+        unique_transfer_id: Option<String>,
+    ) -> Result<TaskId, StartError> {
+        if job.is_session_job() {
+            let mut running = lock(&self.session_task);
+            if running.is_some_and(|id| self.is_unfinished(id)) {
+                return Err(StartError::SessionTaskRunning);
+            }
+            let id = self.insert_task(job, unique_transfer_id)?;
+            *running = Some(id);
+            return Ok(id);
+        }
+        self.insert_task(job, unique_transfer_id)
+    }
+
+    fn insert_task(
+        &self,
+        job: Box<dyn Job>,
+        unique_transfer_id: Option<String>,
+    ) -> Result<TaskId, StartError> {
+        let now = self.clock.now();
+        let mut task = Task {
+            id: TaskId::random(),
+            status: Status::Preparation,
+            progress: 0,
+            info: Map::new(),
+            unique_transfer_id: unique_transfer_id.map(String::into_boxed_str),
+            created_at: now,
+            expires_at: now.saturating_add(self.config.task_ttl.as_millis() as Millis),
+            history: vec![(Status::Preparation, now)],
+            next_step_at: Some(now + self.step_millis()),
+            job,
+        };
+        self.advance(&mut task, now);
+        let next_step_at = task.next_step_at;
+        let id = self
+            .store
+            .insert(task, now)
+            .map_err(|TransferIdInUse| StartError::TransferIdInUse)?;
+        if let Some(at) = next_step_at {
+            self.due.push(at, id);
+        }
+        Ok(id)
+    }
+
+    /// Takes every step that has come due, so the world is as it should be at this instant.
+    pub fn catch_up(&self) {
+        let now = self.clock.now();
+        for id in self.due.pop_due(now) {
+            let pending = self.store.with_task(id, now, |task| {
+                self.advance(task, now);
+                task.next_step_at
+            });
+            if let Some(Some(at)) = pending {
+                self.due.push(at, id);
+            }
+        }
+    }
+
+    pub fn task(&self, id: TaskId) -> Option<TaskView> {
+        let now = self.clock.now();
+        self.store.with_task(id, now, |task| {
+            self.advance(task, now);
+            view(task, now)
+        })
+    }
+
+    pub fn task_by_transfer_id(&self, unique_transfer_id: &str) -> Option<TaskView> {
+        self.task(self.store.find_by_transfer_id(unique_transfer_id)?)
+    }
+
+    /// True while a login or registration task runs.
+    pub fn session_task_running(&self) -> bool {
+        let running = *lock(&self.session_task);
+        running.is_some_and(|id| self.is_unfinished(id))
+    }
+
+    /// Frees the memory of every expired task; answers how many.
+    pub fn sweep(&self) -> usize {
+        self.store.sweep(self.clock.now())
+    }
+
+    pub fn task_count(&self) -> usize {
+        self.store.len()
+    }
+
+    /// The next instant at which the engine has something to do: a step or an expiry.
+    pub fn next_wakeup(&self) -> Option<Millis> {
+        match (self.due.earliest(), self.store.next_expiry()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn is_unfinished(&self, id: TaskId) -> bool {
+        self.task(id).is_some_and(|task| !task.status.is_final())
+    }
+
+    fn step_millis(&self) -> Millis {
+        self.config.step.as_millis() as Millis
+    }
+
+    /// Moves a task through every step due by `now`, each recorded at the time it was due.
+    fn advance(&self, task: &mut Task, now: Millis) {
+        while let Some(due) = task.next_step_at.filter(|&due| due <= now) {
+            let step = task.job.next(task.status, &mut self.world());
+            task.record(step, due);
+            task.next_step_at = (!task.status.is_final()).then(|| due + self.step_millis());
+        }
+    }
+}
+
+fn view(task: &Task, now: Millis) -> TaskView {
+    TaskView {
+        id: task.id,
+        type_name: task.job.type_name(),
+        status: task.status,
+        progress: task.progress_at(now),
+        additional_info: task.additional_info_json(),
+        unique_transfer_id: task.unique_transfer_id.as_deref().map(str::to_owned),
+        history: task.history.clone(),
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Engine state is changed only in whole steps, so a panic elsewhere leaves it usable.
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Steps waiting for their time, earliest first. Each unfinished task has one entry, due
+/// no later than its next step; `earliest` lets the request path skip the lock.
+struct DueQueue {
+    heap: Mutex<BinaryHeap<Reverse<(Millis, TaskId)>>>,
+    earliest: AtomicU64,
+}
+
+impl Default for DueQueue {
+    fn default() -> DueQueue {
+        DueQueue {
+            heap: Mutex::new(BinaryHeap::new()),
+            earliest: AtomicU64::new(Millis::MAX),
+        }
+    }
+}
+
+impl DueQueue {
+    fn push(&self, at: Millis, id: TaskId) {
+        let mut heap = lock(&self.heap);
+        heap.push(Reverse((at, id)));
+        self.earliest.fetch_min(at, Ordering::AcqRel);
+    }
+
+    fn pop_due(&self, now: Millis) -> Vec<TaskId> {
+        if self.earliest.load(Ordering::Acquire) > now {
+            return Vec::new();
+        }
+        let mut heap = lock(&self.heap);
+        let mut ready = Vec::new();
+        while let Some(&Reverse((at, id))) = heap.peek() {
+            if at > now {
+                break;
+            }
+            heap.pop();
+            ready.push(id);
+        }
+        let next = heap.peek().map_or(Millis::MAX, |Reverse((at, _))| *at);
+        self.earliest.store(next, Ordering::Release);
+        ready
+    }
+
+    fn earliest(&self) -> Option<Millis> {
+        Some(self.earliest.load(Ordering::Acquire)).filter(|&at| at != Millis::MAX)
+    }
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("tasks", &self.store.len())
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+/// Convenience for jobs: a JSON value from anything serialisable.
+pub fn json(value: impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}

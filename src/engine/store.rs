@@ -1,0 +1,135 @@
+//! The expiring task store: tasks by id, an index by uniqueTransferId, and a queue of
+//! expiry times so that sweeping costs only what has expired.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use dashmap::mapref::entry::Entry;
+use dashmap::DashMap;
+
+use super::clock::Millis;
+use super::task::{Task, TaskId};
+
+#[derive(Default)]
+pub struct TaskStore {
+    tasks: DashMap<TaskId, Task>,
+    by_transfer_id: DashMap<Box<str>, TaskId>,
+    /// (expires_at, id) in insertion order. Every task lives for the same TTL from its
+    /// creation, so this is also expiry order.
+    expiry: Mutex<VecDeque<(Millis, TaskId)>>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct TransferIdInUse;
+
+impl TaskStore {
+    /// Stores a new task, refusing a uniqueTransferId that a live task already carries.
+    /// The task's id is replaced if (improbably) it is already taken.
+    pub fn insert(&self, task: Task, now: Millis) -> Result<TaskId, TransferIdInUse> {
+        if let Some(uid) = task.unique_transfer_id.clone() {
+            match self.by_transfer_id.entry(uid) {
+                Entry::Occupied(mut held) => {
+                    if self.is_live(*held.get(), now) {
+                        return Err(TransferIdInUse);
+                    }
+                    let id = self.insert_with_fresh_id(task);
+                    held.insert(id);
+                    return Ok(id);
+                }
+                Entry::Vacant(slot) => {
+                    // The entry stays locked until the task is stored, so two tasks
+                    // racing for one transfer id cannot both win.
+                    let id = self.insert_with_fresh_id(task);
+                    slot.insert(id);
+                    return Ok(id);
+                }
+            }
+        }
+        Ok(self.insert_with_fresh_id(task))
+    }
+
+    fn insert_with_fresh_id(&self, mut task: Task) -> TaskId {
+        let expires_at = task.expires_at;
+        let id = loop {
+            match self.tasks.entry(task.id) {
+                Entry::Vacant(slot) => {
+                    let id = task.id;
+                    slot.insert(task);
+                    break id;
+                }
+                Entry::Occupied(_) => task.id = TaskId::random(),
+            }
+        };
+        self.lock_expiry().push_back((expires_at, id));
+        id
+    }
+
+    /// Runs `f` on a live task. An expired task is removed and reported absent.
+    pub fn with_task<R>(&self, id: TaskId, now: Millis, f: impl FnOnce(&mut Task) -> R) -> Option<R> {
+        let mut task = self.tasks.get_mut(&id)?;
+        if task.is_expired(now) {
+            drop(task);
+            self.remove(id);
+            return None;
+        }
+        Some(f(&mut task))
+    }
+
+    pub fn find_by_transfer_id(&self, unique_transfer_id: &str) -> Option<TaskId> {
+        self.by_transfer_id.get(unique_transfer_id).map(|id| *id)
+    }
+
+    pub fn remove(&self, id: TaskId) -> bool {
+        let Some((_, task)) = self.tasks.remove(&id) else {
+            return false;
+        };
+        if let Some(uid) = task.unique_transfer_id {
+            self.by_transfer_id.remove_if(&uid, |_, held| *held == id);
+        }
+        true
+    }
+
+    /// Frees every task expired at `now`; answers how many.
+    pub fn sweep(&self, now: Millis) -> usize {
+        let mut swept = 0;
+        loop {
+            let id = {
+                let mut expiry = self.lock_expiry();
+                match expiry.front() {
+                    Some(&(at, id)) if at <= now => {
+                        expiry.pop_front();
+                        id
+                    }
+                    _ => break,
+                }
+            };
+            // The queue lock is released here, so requests are never held up behind a long sweep.
+            let expired = self.tasks.get(&id).is_some_and(|task| task.is_expired(now));
+            if expired && self.remove(id) {
+                swept += 1;
+            }
+        }
+        swept
+    }
+
+    /// When the oldest task expires, if there is one.
+    pub fn next_expiry(&self) -> Option<Millis> {
+        self.lock_expiry().front().map(|&(at, _)| at)
+    }
+
+    pub fn len(&self) -> usize {
+        self.tasks.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tasks.is_empty()
+    }
+
+    fn is_live(&self, id: TaskId, now: Millis) -> bool {
+        self.tasks.get(&id).is_some_and(|task| !task.is_expired(now))
+    }
+
+    fn lock_expiry(&self) -> std::sync::MutexGuard<'_, VecDeque<(Millis, TaskId)>> {
+        self.expiry.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

@@ -1,0 +1,174 @@
+//! One background task: what it is, where it stands, and how it got there.
+
+use serde_json::{Map, Value};
+
+use super::clock::Millis;
+use super::status::Status;
+use super::world::World;
+
+/// A task id: 26 characters from `[0-9A-Z]` (cnode-api.md §7, §11.2).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskId([u8; TaskId::LEN]);
+
+impl TaskId {
+    pub const LEN: usize = 26;
+    const ALPHABET: &'static [u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+    pub fn random() -> TaskId {
+        TaskId(std::array::from_fn(|_| {
+            Self::ALPHABET[fastrand::usize(..Self::ALPHABET.len())]
+        }))
+    }
+
+    /// The id that `text` names, if it could be one the emulator made.
+    pub fn parse(text: &str) -> Option<TaskId> {
+        let bytes: [u8; TaskId::LEN] = text.as_bytes().try_into().ok()?;
+        bytes
+            .iter()
+            .all(|b| Self::ALPHABET.contains(b))
+            .then_some(TaskId(bytes))
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("ids are ASCII")
+    }
+}
+
+impl std::fmt::Display for TaskId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for TaskId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TaskId({})", self.as_str())
+    }
+}
+
+/// What a task does at each step: the business logic of one task type.
+///
+/// The engine calls [`Job::next`] when a step's time has come, with the world locked,
+/// and records whatever status it answers. A job never sees the clock or the store.
+pub trait Job: Send + Sync {
+    /// The task `type` shown by getTaskStatus (cnode-api.md §11.2).
+    fn type_name(&self) -> &'static str;
+
+    /// The status that follows `current`, and any change to the world that comes with it.
+    fn next(&mut self, current: Status, world: &mut World) -> Step;
+
+    /// True for jobs that log a user in or register one: while one runs, hello reports
+    /// VUI_LOGGING_IN_OR_REGISTERING and storePassword answers ERR_TASK_ALREADY_RUNNING.
+    fn is_session_job(&self) -> bool {
+        false
+    }
+}
+
+/// One move of a task: its new status and what it learnt (merged into additionalInfo).
+pub struct Step {
+    pub status: Status,
+    pub info: Map<String, Value>,
+}
+
+impl Step {
+    pub fn to(status: Status) -> Step {
+        Step {
+            status,
+            info: Map::new(),
+        }
+    }
+
+    /// A final failure, with the `error_name` and `error_description` clients read.
+    pub fn fail(status: Status, description: impl Into<String>) -> Step {
+        debug_assert!(status.error_name().is_some(), "{status} is not a failure");
+        let mut info = Map::new();
+        if let Some(name) = status.error_name() {
+            info.insert("error_name".into(), name.into());
+        }
+        info.insert("error_description".into(), description.into().into());
+        Step { status, info }
+    }
+
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Step {
+        self.info.insert(key.into(), value.into());
+        self
+    }
+}
+
+pub struct Task {
+    pub id: TaskId,
+    pub status: Status,
+    /// The percentage stored at the last step; while TRANSFERRING the shown value rises with time.
+    pub progress: u8,
+    pub info: Map<String, Value>,
+    pub unique_transfer_id: Option<Box<str>>,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+    /// Every status the task has been in, with the time it entered it; the first is PREPARATION.
+    pub history: Vec<(Status, Millis)>,
+    /// When the next step is due; `None` once final (or while something else must move it).
+    pub next_step_at: Option<Millis>,
+    pub job: Box<dyn Job>,
+}
+
+impl Task {
+    pub fn updated_at(&self) -> Millis {
+        self.history.last().map_or(self.created_at, |&(_, at)| at)
+    }
+
+    pub fn is_expired(&self, now: Millis) -> bool {
+        now >= self.expires_at
+    }
+
+    /// progressPercent as shown at `now` (cnode-api.md §11.2): 0 at the start, rising
+    /// while TRANSFERRING, 100 at FINISHED_OK, kept as it was when a task fails.
+    pub fn progress_at(&self, now: Millis) -> u8 {
+        match (self.status, self.next_step_at) {
+            (Status::Transferring, Some(due)) => {
+                let since = self.updated_at();
+                let span = due.saturating_sub(since).max(1);
+                let done = now.saturating_sub(since).min(span);
+                // Never 100 before the task has actually finished.
+                ((done * 100 / span) as u8).min(99)
+            }
+            _ => self.progress,
+        }
+    }
+
+    /// Applies a step taken at `at`.
+    pub fn record(&mut self, step: Step, at: Millis) {
+        self.progress = match step.status {
+            Status::FinishedOk => 100,
+            Status::Transferring => 0,
+            _ => self.progress_at(at),
+        };
+        self.status = step.status;
+        self.info.extend(step.info);
+        self.history.push((step.status, at));
+    }
+
+    pub fn additional_info_json(&self) -> String {
+        serde_json::to_string(&self.info).expect("a JSON map always serialises")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_ids_parse_back() {
+        for _ in 0..100 {
+            let id = TaskId::random();
+            assert_eq!(TaskId::parse(id.as_str()), Some(id));
+        }
+    }
+
+    #[test]
+    fn ids_must_be_26_upper_alphanumerics() {
+        assert!(TaskId::parse("7M5M84KS4RM3FALBNUN2C51CLW").is_some());
+        assert!(TaskId::parse("7m5m84ks4rm3falbnun2c51clw").is_none());
+        assert!(TaskId::parse("QF4KJMNG3ESEG2245J7901KD").is_none());
+        assert!(TaskId::parse("7M5M84KS4RM3FALBNUN2C51CL-").is_none());
+    }
+}

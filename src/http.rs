@@ -1,0 +1,141 @@
+//! The HTTP edge: routes, the body limit, the WSDL. Bytes go to `soap/`, calls to `ops/`.
+
+use std::sync::Arc;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::engine::Engine;
+use crate::ops::{self, Ctx, OpsConfig};
+use crate::soap::{self, Fault, FaultCode, ParseLimits};
+
+const WSDL_TEMPLATE: &str = include_str!("../wsdl/cnode.wsdl");
+const ADDRESS_PLACEHOLDER: &str = "{{SOAP_ADDRESS}}";
+
+pub struct AppState {
+    pub engine: Arc<Engine>,
+    pub ops: OpsConfig,
+    pub parse_limits: ParseLimits,
+    pub max_body: usize,
+}
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/", web::post().to(soap_endpoint))
+        .route("/", web::get().to(root))
+        .route("/wsdl", web::get().to(wsdl))
+        // The real node has no path: a POST anywhere is a SOAP call.
+        .default_service(web::to(fallback));
+}
+
+async fn soap_endpoint(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    if declared_length(&req).is_some_and(|length| length > state.max_body) {
+        return too_large(state.max_body);
+    }
+    let body = match payload.to_bytes_limited(state.max_body).await {
+        Err(_) => return too_large(state.max_body),
+        Ok(Err(error)) => {
+            return fault_response(
+                StatusCode::BAD_REQUEST,
+                &Fault::client(format!("the request body could not be read: {error}")),
+            )
+        }
+        Ok(Ok(body)) => body,
+    };
+    let call = match soap::parse_call(&body, &state.parse_limits) {
+        Ok(call) => call,
+        Err(fault) => return fault_response(StatusCode::INTERNAL_SERVER_ERROR, &fault),
+    };
+    let ctx = Ctx {
+        engine: &state.engine,
+        config: &state.ops,
+    };
+    match ops::dispatch(&ctx, &call) {
+        Ok(reply) => xml_response(StatusCode::OK, soap::write_reply(&call.operation, &reply)),
+        Err(fault) => fault_response(StatusCode::INTERNAL_SERVER_ERROR, &fault),
+    }
+}
+
+async fn root(req: HttpRequest) -> HttpResponse {
+    if wants_wsdl(req.query_string()) {
+        return wsdl(req).await;
+    }
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body(concat!(
+            "cnode-emulator: a stand-in for Billon's Corporate Node.\n",
+            "POST SOAP 1.1 envelopes to this address; the WSDL is at /?wsdl.\n",
+        ))
+}
+
+/// The WSDL, its service address set to the address the client used.
+async fn wsdl(req: HttpRequest) -> HttpResponse {
+    let info = req.connection_info();
+    let mut address = String::new();
+    soap::escape_into(&mut address, &format!("{}://{}/", info.scheme(), info.host()));
+    let body = WSDL_TEMPLATE.replace(ADDRESS_PLACEHOLDER, &address);
+    HttpResponse::Ok()
+        .content_type(soap::CONTENT_TYPE)
+        .body(body)
+}
+
+async fn fallback(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
+    if req.method() == actix_web::http::Method::POST {
+        return soap_endpoint(req, payload, state).await;
+    }
+    HttpResponse::NotFound()
+        .content_type("text/plain; charset=utf-8")
+        .body("Not found. POST SOAP envelopes to /; the WSDL is at /?wsdl.\n")
+}
+
+fn wants_wsdl(query: &str) -> bool {
+    query
+        .split('&')
+        .any(|pair| pair.split('=').next().is_some_and(|key| key.eq_ignore_ascii_case("wsdl")))
+}
+
+fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+fn too_large(limit: usize) -> HttpResponse {
+    fault_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &Fault::client(format!("the request body is over the limit of {limit} bytes")),
+    )
+}
+
+fn fault_response(status: StatusCode, fault: &Fault) -> HttpResponse {
+    let level = if fault.code == FaultCode::Server { log::Level::Warn } else { log::Level::Debug };
+    log::log!(level, "answered a SOAP fault: {fault}");
+    xml_response(status, soap::write_fault(fault))
+}
+
+fn xml_response(status: StatusCode, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(soap::CONTENT_TYPE)
+        .body(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wants_wsdl;
+
+    #[test]
+    fn wsdl_query() {
+        assert!(wants_wsdl("wsdl"));
+        assert!(wants_wsdl("WSDL"));
+        assert!(wants_wsdl("x=1&wsdl="));
+        assert!(!wants_wsdl(""));
+        assert!(!wants_wsdl("wsdlx"));
+    }
+}

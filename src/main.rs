@@ -1,0 +1,32 @@
+use clap::Parser;
+
+use cnode_emulator::config::Cli;
+use cnode_emulator::startup::Emulator;
+
+#[actix_web::main]
+async fn main() -> std::process::ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let settings = match Cli::parse().into_settings() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("cnode-emulator: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let emulator = match Emulator::bind(settings) {
+        Ok(emulator) => emulator,
+        Err(error) => {
+            eprintln!("cnode-emulator: cannot listen: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let addr = emulator.local_addr();
+    log::info!("cnode-emulator listening on http://{addr}/ (WSDL at http://{addr}/?wsdl)");
+    match emulator.run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("cnode-emulator: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The shapes that cross the SOAP edge: a parsed call, a reply to write, a fault.
+
+/// An element of the call, reduced to what operations read: local name, text, children.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Element {
+    pub name: String,
+    pub text: String,
+    pub children: Vec<Element>,
+    /// `xsi:nil="true"`: present, but explicitly without a value.
+    pub nil: bool,
+}
+
+impl Element {
+    /// The first child with this local name.
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|child| child.name == name)
+    }
+
+    /// The first child of any of these names (for arguments the docs name two ways).
+    pub fn child_of(&self, names: &[&str]) -> Option<&Element> {
+        names.iter().find_map(|name| self.child(name))
+    }
+}
+
+/// A request: the operation (local name of Body's first element child) and its element.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    pub operation: String,
+    pub body: Element,
+}
+
+/// The `<return>` of a response: fields in the order they are written.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reply {
+    /// The `xsi:type` written on `<return>` (without prefix), where the docs show one.
+    pub xsi_type: Option<&'static str>,
+    pub fields: Vec<(&'static str, Value)>,
+}
+
+impl Reply {
+    pub fn new() -> Reply {
+        Reply::default()
+    }
+
+    pub fn typed(xsi_type: &'static str) -> Reply {
+        Reply {
+            xsi_type: Some(xsi_type),
+            fields: Vec::new(),
+        }
+    }
+
+    pub fn field(mut self, name: &'static str, value: impl Into<Value>) -> Reply {
+        self.fields.push((name, value.into()));
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Text(String),
+    Number(u64),
+    Bool(bool),
+    Struct(Vec<(&'static str, Value)>),
+    /// Written as repeated `<item>` children.
+    List(Vec<Value>),
+}
+
+impl From<&str> for Value {
+    fn from(text: &str) -> Value {
+        Value::Text(text.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(text: String) -> Value {
+        Value::Text(text)
+    }
+}
+
+impl From<u64> for Value {
+    fn from(n: u64) -> Value {
+        Value::Number(n)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultCode {
+    VersionMismatch,
+    Client,
+    Server,
+}
+
+impl FaultCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultCode::VersionMismatch => "VersionMismatch",
+            FaultCode::Client => "Client",
+            FaultCode::Server => "Server",
+        }
+    }
+}
+
+/// What is wrong with a request that is not a valid call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fault {
+    pub code: FaultCode,
+    pub message: String,
+}
+
+impl Fault {
+    pub fn client(message: impl Into<String>) -> Fault {
+        Fault {
+            code: FaultCode::Client,
+            message: message.into(),
+        }
+    }
+
+    pub fn server(message: impl Into<String>) -> Fault {
+        Fault {
+            code: FaultCode::Server,
+            message: message.into(),
+        }
+    }
+
+    pub fn version_mismatch(message: impl Into<String>) -> Fault {
+        Fault {
+            code: FaultCode::VersionMismatch,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}

@@ -1,0 +1,459 @@
+//! Reads a SOAP 1.1 request envelope into a [`Call`], or says precisely why it is not one.
+//!
+//! Namespace-aware and prefix-blind: `SOAP-ENV`, `soapenv`, `soap` or a default namespace
+//! are all the same envelope; the operation is the local name of Body's first element
+//! child, whatever its namespace. A DTD is refused outright, so no entity is ever expanded.
+
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::name::{QName, ResolveResult};
+use quick_xml::reader::NsReader;
+
+use super::message::{Call, Element, Fault};
+use super::{SOAP11_ENV, SOAP12_ENV, XSI};
+
+/// Bounds on the operation element, so a hostile body costs little.
+#[derive(Clone, Copy, Debug)]
+pub struct ParseLimits {
+    /// Deepest nesting inside the operation element (the operation itself is depth 1).
+    pub max_depth: usize,
+    /// Most elements inside the operation element, all levels together.
+    pub max_elements: usize,
+}
+
+impl Default for ParseLimits {
+    fn default() -> ParseLimits {
+        ParseLimits {
+            max_depth: 32,
+            max_elements: 10_000,
+        }
+    }
+}
+
+pub fn parse_call(body: &[u8], limits: &ParseLimits) -> Result<Call, Fault> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Fault::client(
+            "the request body is empty: a SOAP 1.1 Envelope was expected",
+        ));
+    }
+    let text = std::str::from_utf8(body).map_err(|e| {
+        Fault::client(format!(
+            "the request is not UTF-8: invalid byte at offset {}",
+            e.valid_up_to()
+        ))
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut parser = Parser {
+        reader: NsReader::from_str(text),
+        limits: *limits,
+        elements: 0,
+    };
+    parser.envelope()
+}
+
+struct Parser<'i> {
+    reader: NsReader<&'i [u8]>,
+    limits: ParseLimits,
+    elements: usize,
+}
+
+/// A start tag read from the stream: its resolved namespace and local name.
+struct Tag<'i> {
+    start: BytesStart<'i>,
+    namespace: Option<String>,
+    local: String,
+    empty: bool,
+}
+
+enum Next<'i> {
+    Open(Tag<'i>),
+    Close,
+    Text(String),
+    End,
+}
+
+impl<'i> Parser<'i> {
+    fn envelope(&mut self) -> Result<Call, Fault> {
+        let root = loop {
+            match self.next()? {
+                Next::Open(tag) => break tag,
+                Next::Text(text) if text.trim().is_empty() => continue,
+                Next::Text(_) => {
+                    return Err(Fault::client("not XML: text found before the root element"))
+                }
+                Next::Close | Next::End => {
+                    return Err(Fault::client("not XML: no root element was found"))
+                }
+            }
+        };
+        if root.local != "Envelope" {
+            return Err(Fault::client(format!(
+                "not a SOAP Envelope: the root element is <{}>",
+                root.local
+            )));
+        }
+        match root.namespace.as_deref() {
+            Some(SOAP11_ENV) => {}
+            Some(SOAP12_ENV) => {
+                return Err(Fault::version_mismatch(format!(
+                    "SOAP 1.2 is not served here: send a SOAP 1.1 Envelope in namespace {SOAP11_ENV}"
+                )))
+            }
+            other => {
+                return Err(Fault::version_mismatch(format!(
+                    "the Envelope's namespace is {}, not SOAP 1.1's {SOAP11_ENV}",
+                    other.map_or("missing".to_owned(), |ns| format!("\"{ns}\""))
+                )))
+            }
+        }
+        if root.empty {
+            return Err(Fault::client("the Envelope has no Body"));
+        }
+        let call = self.envelope_children()?;
+        self.epilogue()?;
+        Ok(call)
+    }
+
+    /// Header (skipped), then Body; SOAP 1.1 allows further elements after Body.
+    fn envelope_children(&mut self) -> Result<Call, Fault> {
+        let mut call = None;
+        loop {
+            match self.next()? {
+                Next::Open(tag) if call.is_none() && self.is_soap(&tag, "Header") => {
+                    self.skip(&tag)?
+                }
+                Next::Open(tag) if call.is_none() && self.is_soap(&tag, "Body") => {
+                    if tag.empty {
+                        return Err(Fault::client("the Body is empty: it must hold the operation element"));
+                    }
+                    call = Some(self.body()?);
+                }
+                Next::Open(tag) if call.is_none() => {
+                    return Err(Fault::client(format!(
+                        "unexpected <{}> in the Envelope: only Header and Body may come before the Body's end",
+                        tag.local
+                    )))
+                }
+                Next::Open(tag) => self.skip(&tag)?,
+                Next::Text(text) if text.trim().is_empty() => {}
+                Next::Text(_) => return Err(Fault::client("unexpected text directly inside the Envelope")),
+                Next::Close => return call.ok_or_else(|| Fault::client("the Envelope has no Body")),
+                Next::End => return Err(truncated()),
+            }
+        }
+    }
+
+    fn body(&mut self) -> Result<Call, Fault> {
+        let mut call = None;
+        loop {
+            match self.next()? {
+                Next::Open(tag) if call.is_none() => {
+                    let operation = tag.local.clone();
+                    let body = self.operation(tag)?;
+                    call = Some(Call { operation, body });
+                }
+                // Further body entries are allowed by SOAP 1.1 and have no meaning here.
+                Next::Open(tag) => self.skip(&tag)?,
+                Next::Text(text) if text.trim().is_empty() => {}
+                Next::Text(_) => return Err(Fault::client("unexpected text directly inside the Body")),
+                Next::Close => {
+                    return call.ok_or_else(|| {
+                        Fault::client("the Body is empty: it must hold the operation element")
+                    })
+                }
+                Next::End => return Err(truncated()),
+            }
+        }
+    }
+
+    /// Reads the operation element and everything in it into an [`Element`] tree.
+    fn operation(&mut self, tag: Tag<'i>) -> Result<Element, Fault> {
+        let root = self.element(&tag)?;
+        if tag.empty {
+            return Ok(root);
+        }
+        let mut open = vec![root];
+        loop {
+            match self.next()? {
+                Next::Open(tag) => {
+                    if open.len() >= self.limits.max_depth {
+                        return Err(Fault::client(format!(
+                            "the operation nests deeper than {} elements",
+                            self.limits.max_depth
+                        )));
+                    }
+                    let element = self.element(&tag)?;
+                    if tag.empty {
+                        open.last_mut().expect("inside the operation").children.push(element);
+                    } else {
+                        open.push(element);
+                    }
+                }
+                Next::Text(text) => open.last_mut().expect("inside the operation").text.push_str(&text),
+                Next::Close => {
+                    let done = open.pop().expect("inside the operation");
+                    match open.last_mut() {
+                        Some(parent) => parent.children.push(done),
+                        None => return Ok(done),
+                    }
+                }
+                Next::End => return Err(truncated()),
+            }
+        }
+    }
+
+    fn element(&mut self, tag: &Tag<'i>) -> Result<Element, Fault> {
+        self.elements += 1;
+        if self.elements > self.limits.max_elements {
+            return Err(Fault::client(format!(
+                "the operation holds more than {} elements",
+                self.limits.max_elements
+            )));
+        }
+        Ok(Element {
+            name: tag.local.clone(),
+            text: String::new(),
+            children: Vec::new(),
+            nil: self.is_nil(&tag.start)?,
+        })
+    }
+
+    fn is_nil(&self, start: &BytesStart<'i>) -> Result<bool, Fault> {
+        for attribute in start.attributes() {
+            let attribute = attribute.map_err(|e| Fault::client(format!("malformed attribute: {e}")))?;
+            let (ns, local) = self.reader.resolve_attribute(attribute.key);
+            if matches!(ns, ResolveResult::Bound(ns) if ns.as_ref() == XSI.as_bytes())
+                && local.as_ref() == b"nil"
+            {
+                let value = attribute.value.as_ref();
+                return Ok(value == b"true" || value == b"1");
+            }
+        }
+        Ok(false)
+    }
+
+    /// After the Envelope: nothing but whitespace, comments and processing instructions.
+    fn epilogue(&mut self) -> Result<(), Fault> {
+        loop {
+            match self.next()? {
+                Next::End => return Ok(()),
+                Next::Text(text) if text.trim().is_empty() => {}
+                _ => return Err(Fault::client("unexpected content after the Envelope")),
+            }
+        }
+    }
+
+    fn skip(&mut self, tag: &Tag<'i>) -> Result<(), Fault> {
+        if tag.empty {
+            return Ok(());
+        }
+        let name = tag.start.name();
+        self.reader
+            .read_to_end(QName(name.as_ref()))
+            .map(drop)
+            .map_err(|e| not_well_formed(e, self.reader.error_position()))
+    }
+
+    fn is_soap(&self, tag: &Tag<'i>, local: &str) -> bool {
+        tag.local == local && tag.namespace.as_deref() == Some(SOAP11_ENV)
+    }
+
+    /// The next event that matters, with text already decoded and references resolved.
+    fn next(&mut self) -> Result<Next<'i>, Fault> {
+        loop {
+            let (ns, event) = match self.reader.read_resolved_event() {
+                Ok(read) => read,
+                Err(error) => {
+                    let position = self.reader.error_position();
+                    return Err(not_well_formed(error, position));
+                }
+            };
+            let namespace = match ns {
+                ResolveResult::Bound(ns) => Some(utf8(ns.as_ref())?.to_owned()),
+                ResolveResult::Unbound => None,
+                ResolveResult::Unknown(prefix) => {
+                    return Err(Fault::client(format!(
+                        "namespace prefix \"{}\" is used but never declared",
+                        String::from_utf8_lossy(&prefix)
+                    )))
+                }
+            };
+            return Ok(match event {
+                Event::Start(start) => Next::Open(tag(start, namespace, false)?),
+                Event::Empty(start) => Next::Open(tag(start, namespace, true)?),
+                Event::End(_) => Next::Close,
+                Event::Text(text) => Next::Text(checked(text.decode().map_err(encoding)?.into_owned())?),
+                Event::CData(data) => Next::Text(checked(data.decode().map_err(encoding)?.into_owned())?),
+                Event::GeneralRef(reference) => Next::Text(resolve_reference(&reference)?),
+                Event::DocType(_) => {
+                    return Err(Fault::client(
+                        "a DOCTYPE is not allowed in a SOAP message",
+                    ))
+                }
+                Event::Decl(decl) => {
+                    check_declared_encoding(&decl)?;
+                    continue;
+                }
+                Event::Comment(_) | Event::PI(_) => continue,
+                Event::Eof => Next::End,
+            });
+        }
+    }
+
+}
+
+fn not_well_formed(error: quick_xml::Error, position: u64) -> Fault {
+    Fault::client(format!("not well-formed XML at byte {position}: {error}"))
+}
+
+fn tag(start: BytesStart<'_>, namespace: Option<String>, empty: bool) -> Result<Tag<'_>, Fault> {
+    let local = utf8(start.local_name().as_ref())?.to_owned();
+    Ok(Tag {
+        start,
+        namespace,
+        local,
+        empty,
+    })
+}
+
+fn resolve_reference(reference: &BytesRef<'_>) -> Result<String, Fault> {
+    if reference.is_char_ref() {
+        return match reference.resolve_char_ref() {
+            Ok(Some(ch)) => checked(ch.to_string()),
+            _ => Err(Fault::client(format!(
+                "invalid character reference &{};",
+                String::from_utf8_lossy(reference)
+            ))),
+        };
+    }
+    let name: &[u8] = reference;
+    let ch = match name {
+        b"lt" => '<',
+        b"gt" => '>',
+        b"amp" => '&',
+        b"apos" => '\'',
+        b"quot" => '"',
+        other => {
+            return Err(Fault::client(format!(
+                "undefined entity &{};",
+                String::from_utf8_lossy(other)
+            )))
+        }
+    };
+    Ok(ch.to_string())
+}
+
+/// XML 1.0 forbids NUL and most control characters, even as references.
+fn checked(text: String) -> Result<String, Fault> {
+    match text
+        .chars()
+        .find(|&c| c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        Some(c) => Err(Fault::client(format!(
+            "character U+{:04X} is not allowed in XML",
+            c as u32
+        ))),
+        None => Ok(text),
+    }
+}
+
+fn check_declared_encoding(decl: &quick_xml::events::BytesDecl<'_>) -> Result<(), Fault> {
+    let Some(Ok(encoding)) = decl.encoding() else {
+        return Ok(());
+    };
+    let encoding = String::from_utf8_lossy(&encoding).to_ascii_lowercase();
+    if matches!(encoding.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii") {
+        return Ok(());
+    }
+    Err(Fault::client(format!(
+        "encoding \"{encoding}\" is not supported: send UTF-8"
+    )))
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str, Fault> {
+    std::str::from_utf8(bytes).map_err(|_| Fault::client("a name is not UTF-8"))
+}
+
+fn encoding(error: quick_xml::encoding::EncodingError) -> Fault {
+    Fault::client(format!("text is not UTF-8: {error}"))
+}
+
+fn truncated() -> Fault {
+    Fault::client("the XML ends before the Envelope is closed")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::soap::FaultCode;
+
+    fn parse(xml: &str) -> Result<Call, Fault> {
+        parse_call(xml.as_bytes(), &ParseLimits::default())
+    }
+
+    const STYLE_A: &str = r#"<soapenv:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="ns1">
+   <soapenv:Header/>
+   <soapenv:Body>
+      <ns1:getTaskStatus soapenv:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">
+         <taskId xsi:type="xsd:string">7W3A0N1N9I2E7N1TKLS54A9PTR</taskId>
+      </ns1:getTaskStatus>
+   </soapenv:Body>
+</soapenv:Envelope>"#;
+
+    #[test]
+    fn style_a_is_read() {
+        let call = parse(STYLE_A).unwrap();
+        assert_eq!(call.operation, "getTaskStatus");
+        assert_eq!(call.body.child("taskId").unwrap().text, "7W3A0N1N9I2E7N1TKLS54A9PTR");
+    }
+
+    #[test]
+    fn default_namespace_and_references_are_resolved() {
+        let call = parse(
+            r#"<?xml version="1.0"?><Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Body><op xmlns="urn:x"><a>x &amp; &#x41;<![CDATA[<y>]]></a><b xsi:nil="true" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/></op></Body></Envelope>"#,
+        )
+        .unwrap();
+        assert_eq!(call.operation, "op");
+        assert_eq!(call.body.child("a").unwrap().text, "x & A<y>");
+        assert!(call.body.child("b").unwrap().nil);
+    }
+
+    #[test]
+    fn faults_say_what_is_wrong() {
+        let cases: &[(&str, FaultCode, &str)] = &[
+            ("", FaultCode::Client, "empty"),
+            ("hello", FaultCode::Client, "not XML"),
+            ("<a><b></a>", FaultCode::Client, "not a SOAP Envelope"),
+            (r#"<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>"#, FaultCode::VersionMismatch, "SOAP 1.2"),
+            ("<Envelope><Body/></Envelope>", FaultCode::VersionMismatch, "missing"),
+            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"/>"#, FaultCode::Client, "no Body"),
+            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Header/></e:Envelope>"#, FaultCode::Client, "no Body"),
+            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body> </e:Body></e:Envelope>"#, FaultCode::Client, "Body is empty"),
+            (r#"<!DOCTYPE x [<!ENTITY a "b">]><e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><x/></e:Body></e:Envelope>"#, FaultCode::Client, "DOCTYPE"),
+            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><x>&lol;</x></e:Body></e:Envelope>"#, FaultCode::Client, "undefined entity"),
+            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><x>"#, FaultCode::Client, "ends before"),
+            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><q:x/></e:Body></e:Envelope>"#, FaultCode::Client, "never declared"),
+            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><x>&#0;</x></e:Body></e:Envelope>"#, FaultCode::Client, "character reference"),
+            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><x/></e:Body></e:Envelope><more/>"#, FaultCode::Client, "after the Envelope"),
+        ];
+        for (xml, code, words) in cases {
+            let fault = parse(xml).expect_err(xml);
+            assert_eq!(fault.code, *code, "{xml}: {fault}");
+            assert!(fault.message.contains(words), "{xml}: {fault}");
+        }
+    }
+
+    #[test]
+    fn nesting_and_size_are_bounded() {
+        let deep = format!(
+            r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><op>{}{}</op></e:Body></e:Envelope>"#,
+            "<a>".repeat(10_000),
+            "</a>".repeat(10_000)
+        );
+        assert!(parse(&deep).unwrap_err().message.contains("deeper"));
+        let wide = format!(
+            r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><op>{}</op></e:Body></e:Envelope>"#,
+            "<item/>".repeat(20_000)
+        );
+        assert!(parse(&wide).unwrap_err().message.contains("more than"));
+    }
+}

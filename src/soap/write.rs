@@ -1,0 +1,125 @@
+//! Writes responses and faults as SOAP 1.1 envelopes (cnode-api.md §1.2, §11.1).
+
+use super::message::{Fault, Reply, Value};
+
+const ENVELOPE_OPEN: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+    r#"<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/""#,
+    r#" xmlns:SOAP-ENC="http://schemas.xmlsoap.org/soap/encoding/""#,
+    r#" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance""#,
+    r#" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:ns1="ns1">"#,
+);
+const ENVELOPE_CLOSE: &str = "</SOAP-ENV:Envelope>";
+
+/// `<ns1:{operation}Response><return>…</return></ns1:{operation}Response>` in an envelope.
+pub fn write_reply(operation: &str, reply: &Reply) -> Vec<u8> {
+    let mut out = String::with_capacity(640);
+    out.push_str(ENVELOPE_OPEN);
+    out.push_str(r#"<SOAP-ENV:Body SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">"#);
+    out.push_str("<ns1:");
+    out.push_str(operation);
+    out.push_str("Response><return");
+    if let Some(xsi_type) = reply.xsi_type {
+        out.push_str(r#" xsi:type="ns1:"#);
+        out.push_str(xsi_type);
+        out.push('"');
+    }
+    out.push('>');
+    write_fields(&mut out, &reply.fields);
+    out.push_str("</return></ns1:");
+    out.push_str(operation);
+    out.push_str("Response></SOAP-ENV:Body>");
+    out.push_str(ENVELOPE_CLOSE);
+    out.into_bytes()
+}
+
+pub fn write_fault(fault: &Fault) -> Vec<u8> {
+    let mut out = String::with_capacity(512);
+    out.push_str(ENVELOPE_OPEN);
+    out.push_str("<SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>SOAP-ENV:");
+    out.push_str(fault.code.as_str());
+    out.push_str("</faultcode><faultstring>");
+    escape_into(&mut out, &fault.message);
+    out.push_str("</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body>");
+    out.push_str(ENVELOPE_CLOSE);
+    out.into_bytes()
+}
+
+fn write_fields(out: &mut String, fields: &[(&str, Value)]) {
+    for (name, value) in fields {
+        write_element(out, name, value);
+    }
+}
+
+fn write_element(out: &mut String, name: &str, value: &Value) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    match value {
+        Value::Text(text) => escape_into(out, text),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Struct(fields) => write_fields(out, fields),
+        Value::List(items) => {
+            for item in items {
+                write_element(out, "item", item);
+            }
+        }
+    }
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+/// Escapes text for element content and attribute values. Characters XML 1.0 cannot carry
+/// at all (most control characters) become U+FFFD, so the output always parses.
+pub fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' | '\n' => out.push(c),
+            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::soap::{parse_call, ParseLimits};
+
+    #[test]
+    fn a_reply_is_a_well_formed_envelope() {
+        let reply = Reply::typed("vuiSoapTaskIdResponse")
+            .field("requestStatus", "SUCCESS")
+            .field("list", Value::List(vec![Value::Number(1), Value::Bool(true)]));
+        let xml = String::from_utf8(write_reply("startLogin", &reply)).unwrap();
+        assert!(xml.contains(r#"<ns1:startLoginResponse><return xsi:type="ns1:vuiSoapTaskIdResponse"><requestStatus>SUCCESS</requestStatus><list><item>1</item><item>true</item></list></return></ns1:startLoginResponse>"#), "{xml}");
+        // The writer's output reads back through the request parser.
+        let call = parse_call(xml.as_bytes(), &ParseLimits::default()).unwrap();
+        assert_eq!(call.operation, "startLoginResponse");
+    }
+
+    #[test]
+    fn text_round_trips_through_escaping() {
+        for text in ["a<b>&c\"d'e", "line\r\nbreak\ttab", "zażółć 🙂", "]]>"] {
+            let reply = Reply::new().field("x", text);
+            let xml = write_reply("op", &reply);
+            let call = parse_call(&xml, &ParseLimits::default()).unwrap();
+            let got = &call.body.child("return").unwrap().child("x").unwrap().text;
+            assert_eq!(got, text);
+        }
+    }
+
+    #[test]
+    fn characters_xml_cannot_carry_are_replaced() {
+        let mut out = String::new();
+        escape_into(&mut out, "a\u{0}b\u{1b}c");
+        assert_eq!(out, "a\u{fffd}b\u{fffd}c");
+    }
+}

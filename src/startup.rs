@@ -1,0 +1,76 @@
+//! Wiring: builds the engine and the HTTP server on a bound listener, runs the ticker
+//! beside it, and stops both together.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{web, App, HttpServer};
+use tokio::sync::watch;
+
+use crate::config::Settings;
+use crate::engine::clock::Clock;
+use crate::engine::{ticker, Engine};
+use crate::http::{self, AppState};
+
+pub struct Emulator {
+    server: Server,
+    addr: SocketAddr,
+    engine: Arc<Engine>,
+}
+
+impl Emulator {
+    /// Binds the listener and builds the server; nothing is served until [`Emulator::run`].
+    pub fn bind(settings: Settings) -> io::Result<Emulator> {
+        let clock = Arc::new(if settings.frozen_clock {
+            Clock::frozen()
+        } else {
+            Clock::running()
+        });
+        let engine = Arc::new(Engine::new(settings.world, settings.engine, clock));
+        // Built once, outside the factory closure, so every worker shares one engine.
+        let state = web::Data::new(AppState {
+            engine: engine.clone(),
+            ops: settings.ops,
+            parse_limits: settings.parse_limits,
+            max_body: settings.max_body,
+        });
+        let mut server = HttpServer::new(move || App::new().app_data(state.clone()).configure(http::routes));
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        let server = server.bind(settings.listen)?;
+        let addr = *server
+            .addrs()
+            .first()
+            .ok_or_else(|| io::Error::other("the server bound no address"))?;
+        Ok(Emulator {
+            server: server.run(),
+            addr,
+            engine,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the server is stopped (by its handle or a signal), then stops the ticker.
+    pub async fn run(self) -> io::Result<()> {
+        let (stop_ticker, ticker_stopped) = watch::channel(false);
+        let ticker = actix_web::rt::spawn(ticker::run(self.engine.clone(), ticker_stopped));
+        let served = self.server.await;
+        let _ = stop_ticker.send(true);
+        let _ = ticker.await;
+        served
+    }
+}
