@@ -47,7 +47,12 @@ impl Default for Settings {
 #[command(name = "cnode-emulator", version, about, long_about = None)]
 pub struct Cli {
     /// Address to listen on (port 0 picks a free port; the bound address is logged).
-    #[arg(long, env = "CNODE_LISTEN", value_name = "ADDR:PORT", default_value = "127.0.0.1:9091")]
+    #[arg(
+        long,
+        env = "CNODE_LISTEN",
+        value_name = "ADDR:PORT",
+        default_value = "127.0.0.1:9091"
+    )]
     pub listen: String,
 
     /// How long a task can be looked up, counted from its creation (e.g. 90s, 10m, 1h).
@@ -63,7 +68,12 @@ pub struct Cli {
     pub pace: Duration,
 
     /// The code for an unknown or expired task: ERR_TASK_DOES_NOT_EXIST or ..._EXISTS.
-    #[arg(long, env = "CNODE_NOT_FOUND_SPELLING", value_enum, default_value = "exist")]
+    #[arg(
+        long,
+        env = "CNODE_NOT_FOUND_SPELLING",
+        value_enum,
+        default_value = "exist"
+    )]
     pub not_found_spelling: NotFoundSpelling,
 
     /// Largest request body accepted (e.g. 4MiB, 512KiB, 100000); larger ones get HTTP 413.
@@ -121,7 +131,9 @@ impl Cli {
 /// `500ms`, `90s`, `10m`, `1h`, `1d`; a bare number is seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let number: u64 = number
         .parse()
@@ -132,7 +144,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "m" | "min" => 60_000,
         "h" => 3_600_000,
         "d" => 86_400_000,
-        other => return Err(format!("unknown duration unit \"{other}\" (use ms, s, m, h or d)")),
+        other => {
+            return Err(format!(
+                "unknown duration unit \"{other}\" (use ms, s, m, h or d)"
+            ))
+        }
     };
     number
         .checked_mul(millis_per_unit)
@@ -143,7 +159,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// `4MiB`, `512KiB`, `4M`, `100000`; K and M count in 1024s.
 pub fn parse_size(text: &str) -> Result<usize, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let number: usize = number
         .parse()
@@ -153,7 +171,11 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
         "k" | "kb" | "kib" => 1 << 10,
         "m" | "mb" | "mib" => 1 << 20,
         "g" | "gb" | "gib" => 1 << 30,
-        other => return Err(format!("unknown size unit \"{other}\" (use KiB, MiB or GiB)")),
+        other => {
+            return Err(format!(
+                "unknown size unit \"{other}\" (use KiB, MiB or GiB)"
+            ))
+        }
     };
     number
         .checked_mul(multiplier)

@@ -76,14 +76,21 @@ async fn root(req: HttpRequest) -> HttpResponse {
 async fn wsdl(req: HttpRequest) -> HttpResponse {
     let info = req.connection_info();
     let mut address = String::new();
-    soap::escape_into(&mut address, &format!("{}://{}/", info.scheme(), info.host()));
+    soap::escape_attribute(
+        &mut address,
+        &format!("{}://{}/", info.scheme(), info.host()),
+    );
     let body = WSDL_TEMPLATE.replace(ADDRESS_PLACEHOLDER, &address);
     HttpResponse::Ok()
         .content_type(soap::CONTENT_TYPE)
         .body(body)
 }
 
-async fn fallback(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
+async fn fallback(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
     if req.method() == actix_web::http::Method::POST {
         return soap_endpoint(req, payload, state).await;
     }
@@ -93,9 +100,11 @@ async fn fallback(req: HttpRequest, payload: web::Payload, state: web::Data<AppS
 }
 
 fn wants_wsdl(query: &str) -> bool {
-    query
-        .split('&')
-        .any(|pair| pair.split('=').next().is_some_and(|key| key.eq_ignore_ascii_case("wsdl")))
+    query.split('&').any(|pair| {
+        pair.split('=')
+            .next()
+            .is_some_and(|key| key.eq_ignore_ascii_case("wsdl"))
+    })
 }
 
 fn declared_length(req: &HttpRequest) -> Option<usize> {
@@ -110,12 +119,18 @@ fn declared_length(req: &HttpRequest) -> Option<usize> {
 fn too_large(limit: usize) -> HttpResponse {
     fault_response(
         StatusCode::PAYLOAD_TOO_LARGE,
-        &Fault::client(format!("the request body is over the limit of {limit} bytes")),
+        &Fault::client(format!(
+            "the request body is over the limit of {limit} bytes"
+        )),
     )
 }
 
 fn fault_response(status: StatusCode, fault: &Fault) -> HttpResponse {
-    let level = if fault.code == FaultCode::Server { log::Level::Warn } else { log::Level::Debug };
+    let level = if fault.code == FaultCode::Server {
+        log::Level::Warn
+    } else {
+        log::Level::Debug
+    };
     log::log!(level, "answered a SOAP fault: {fault}");
     xml_response(status, soap::write_fault(fault))
 }

@@ -36,7 +36,8 @@ impl Emulator {
             parse_limits: settings.parse_limits,
             max_body: settings.max_body,
         });
-        let mut server = HttpServer::new(move || App::new().app_data(state.clone()).configure(http::routes));
+        let mut server =
+            HttpServer::new(move || App::new().app_data(state.clone()).configure(http::routes));
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }

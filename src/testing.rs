@@ -55,11 +55,16 @@ impl TestServer {
                     let emulator = match Emulator::bind(settings) {
                         Ok(emulator) => emulator,
                         Err(error) => {
-                            let _ = started_tx.send(Err(io::Error::new(error.kind(), error.to_string())));
+                            let _ = started_tx
+                                .send(Err(io::Error::new(error.kind(), error.to_string())));
                             return Err(error);
                         }
                     };
-                    let started = (emulator.local_addr(), emulator.engine().clone(), emulator.handle());
+                    let started = (
+                        emulator.local_addr(),
+                        emulator.engine().clone(),
+                        emulator.handle(),
+                    );
                     let _ = started_tx.send(Ok(started));
                     emulator.run().await
                 })

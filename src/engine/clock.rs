@@ -41,7 +41,10 @@ impl Clock {
         Clock {
             real_start: Instant::now(),
             wall_start: Utc::now(),
-            state: Mutex::new(ClockState { offset: 0, frozen_at }),
+            state: Mutex::new(ClockState {
+                offset: 0,
+                frozen_at,
+            }),
             moved: watch::channel(0).0,
         }
     }
@@ -113,7 +116,9 @@ impl Clock {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, ClockState> {
         // The state is two plain numbers: a panic elsewhere cannot leave it inconsistent.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -140,7 +145,10 @@ mod tests {
         clock.freeze();
         let frozen = clock.now();
         assert!(frozen >= now);
-        assert_eq!(clock.wall(1000) - clock.wall(0), chrono::TimeDelta::seconds(1));
+        assert_eq!(
+            clock.wall(1000) - clock.wall(0),
+            chrono::TimeDelta::seconds(1)
+        );
     }
 
     #[test]

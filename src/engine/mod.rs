@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use serde_json::{Map, Value};
+use serde_json::Map;
 
 use clock::{Clock, Millis};
 use status::Status;
@@ -225,7 +225,9 @@ fn view(task: &Task, now: Millis) -> TaskView {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // Engine state is changed only in whole steps, so a panic elsewhere leaves it usable.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Steps waiting for their time, earliest first. Each unfinished task has one entry, due
@@ -281,9 +283,4 @@ impl std::fmt::Debug for Engine {
             .field("config", &self.config)
             .finish()
     }
-}
-
-/// Convenience for jobs: a JSON value from anything serialisable.
-pub fn json(value: impl serde::Serialize) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
 }

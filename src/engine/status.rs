@@ -97,8 +97,14 @@ mod tests {
         assert_eq!(Status::FinishedRevoked.error_name(), None);
         assert_eq!(Status::Preparation.error_name(), None);
         assert_eq!(Status::FinishedErr.error_name(), Some("ERR"));
-        assert_eq!(Status::UserNotFound.error_name(), Some("ERR_USER_NOT_FOUND"));
-        let failures = Status::ALL.iter().filter(|s| s.error_name().is_some()).count();
+        assert_eq!(
+            Status::UserNotFound.error_name(),
+            Some("ERR_USER_NOT_FOUND")
+        );
+        let failures = Status::ALL
+            .iter()
+            .filter(|s| s.error_name().is_some())
+            .count();
         // FINISHED_ERR and the 24 FINISHED_ERR_* kinds.
         assert_eq!(failures, 25);
     }

@@ -65,7 +65,12 @@ impl TaskStore {
     }
 
     /// Runs `f` on a live task. An expired task is removed and reported absent.
-    pub fn with_task<R>(&self, id: TaskId, now: Millis, f: impl FnOnce(&mut Task) -> R) -> Option<R> {
+    pub fn with_task<R>(
+        &self,
+        id: TaskId,
+        now: Millis,
+        f: impl FnOnce(&mut Task) -> R,
+    ) -> Option<R> {
         let mut task = self.tasks.get_mut(&id)?;
         if task.is_expired(now) {
             drop(task);
@@ -126,10 +131,14 @@ impl TaskStore {
     }
 
     fn is_live(&self, id: TaskId, now: Millis) -> bool {
-        self.tasks.get(&id).is_some_and(|task| !task.is_expired(now))
+        self.tasks
+            .get(&id)
+            .is_some_and(|task| !task.is_expired(now))
     }
 
     fn lock_expiry(&self) -> std::sync::MutexGuard<'_, VecDeque<(Millis, TaskId)>> {
-        self.expiry.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.expiry
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

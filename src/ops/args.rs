@@ -74,7 +74,11 @@ mod tests {
         assert_eq!(args.boolean("a").unwrap(), Some(true));
         assert_eq!(args.boolean("b").unwrap(), Some(false));
         assert_eq!(args.boolean("missing").unwrap(), None);
-        assert!(args.boolean("c").unwrap_err().message.contains("argument c"));
+        assert!(args
+            .boolean("c")
+            .unwrap_err()
+            .message
+            .contains("argument c"));
     }
 
     #[test]

@@ -10,7 +10,13 @@ pub fn hello(ctx: &Ctx, _: &Args) -> Result<Reply, Fault> {
     } else {
         "VUI_READY"
     };
-    let username = ctx.engine.world().node.logged_in.clone().unwrap_or_default();
+    let username = ctx
+        .engine
+        .world()
+        .node
+        .logged_in
+        .clone()
+        .unwrap_or_default();
     let reply = Reply::new()
         .field("status", status)
         .field("pid", std::process::id().to_string())

@@ -33,7 +33,12 @@ pub fn start_register(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     let username = args.token("billonUserName")?;
     let password = args.text("billonUserPassword")?;
     // The IPE/AR choices and recovery e-mails are accepted and have no effect here.
-    for ignored in ["userIPEchoice", "userARchoice", "recoveryEmail1", "recoveryEmail2"] {
+    for ignored in [
+        "userIPEchoice",
+        "userARchoice",
+        "recoveryEmail1",
+        "recoveryEmail2",
+    ] {
         args.text(ignored)?;
     }
     let merchant = args.element("merchantData").is_some_and(has_content);
@@ -55,10 +60,12 @@ pub fn start_register(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
 }
 
 fn start(ctx: &Ctx, job: impl Job + 'static) -> Result<crate::engine::task::TaskId, Code> {
-    ctx.engine.start_task(Box::new(job), None).map_err(|e| match e {
-        StartError::SessionTaskRunning => Code::TaskAlreadyRunning,
-        StartError::TransferIdInUse => Code::TechnicalProblem,
-    })
+    ctx.engine
+        .start_task(Box::new(job), None)
+        .map_err(|e| match e {
+            StartError::SessionTaskRunning => Code::TaskAlreadyRunning,
+            StartError::TransferIdInUse => Code::TechnicalProblem,
+        })
 }
 
 fn is_valid_new_username(name: &str) -> bool {

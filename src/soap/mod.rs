@@ -7,7 +7,7 @@ mod write;
 
 pub use message::{Call, Element, Fault, FaultCode, Reply, Value};
 pub use parse::{parse_call, ParseLimits};
-pub use write::{escape_into, write_fault, write_reply};
+pub use write::{escape_attribute, escape_text, write_fault, write_reply};
 
 pub const SOAP11_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 pub const SOAP12_ENV: &str = "http://www.w3.org/2003/05/soap-envelope";

@@ -95,8 +95,8 @@ impl<'i> Parser<'i> {
             Some(SOAP11_ENV) => {}
             Some(SOAP12_ENV) => {
                 return Err(Fault::version_mismatch(format!(
-                    "SOAP 1.2 is not served here: send a SOAP 1.1 Envelope in namespace {SOAP11_ENV}"
-                )))
+                "SOAP 1.2 is not served here: send a SOAP 1.1 Envelope in namespace {SOAP11_ENV}"
+            )))
             }
             other => {
                 return Err(Fault::version_mismatch(format!(
@@ -154,7 +154,9 @@ impl<'i> Parser<'i> {
                 // Further body entries are allowed by SOAP 1.1 and have no meaning here.
                 Next::Open(tag) => self.skip(&tag)?,
                 Next::Text(text) if text.trim().is_empty() => {}
-                Next::Text(_) => return Err(Fault::client("unexpected text directly inside the Body")),
+                Next::Text(_) => {
+                    return Err(Fault::client("unexpected text directly inside the Body"))
+                }
                 Next::Close => {
                     return call.ok_or_else(|| {
                         Fault::client("the Body is empty: it must hold the operation element")
@@ -183,12 +185,19 @@ impl<'i> Parser<'i> {
                     }
                     let element = self.element(&tag)?;
                     if tag.empty {
-                        open.last_mut().expect("inside the operation").children.push(element);
+                        open.last_mut()
+                            .expect("inside the operation")
+                            .children
+                            .push(element);
                     } else {
                         open.push(element);
                     }
                 }
-                Next::Text(text) => open.last_mut().expect("inside the operation").text.push_str(&text),
+                Next::Text(text) => open
+                    .last_mut()
+                    .expect("inside the operation")
+                    .text
+                    .push_str(&text),
                 Next::Close => {
                     let done = open.pop().expect("inside the operation");
                     match open.last_mut() {
@@ -219,7 +228,8 @@ impl<'i> Parser<'i> {
 
     fn is_nil(&self, start: &BytesStart<'i>) -> Result<bool, Fault> {
         for attribute in start.attributes() {
-            let attribute = attribute.map_err(|e| Fault::client(format!("malformed attribute: {e}")))?;
+            let attribute =
+                attribute.map_err(|e| Fault::client(format!("malformed attribute: {e}")))?;
             let (ns, local) = self.reader.resolve_attribute(attribute.key);
             if matches!(ns, ResolveResult::Bound(ns) if ns.as_ref() == XSI.as_bytes())
                 && local.as_ref() == b"nil"
@@ -281,13 +291,15 @@ impl<'i> Parser<'i> {
                 Event::Start(start) => Next::Open(tag(start, namespace, false)?),
                 Event::Empty(start) => Next::Open(tag(start, namespace, true)?),
                 Event::End(_) => Next::Close,
-                Event::Text(text) => Next::Text(checked(text.decode().map_err(encoding)?.into_owned())?),
-                Event::CData(data) => Next::Text(checked(data.decode().map_err(encoding)?.into_owned())?),
+                Event::Text(text) => {
+                    Next::Text(checked(text.decode().map_err(encoding)?.into_owned())?)
+                }
+                Event::CData(data) => {
+                    Next::Text(checked(data.decode().map_err(encoding)?.into_owned())?)
+                }
                 Event::GeneralRef(reference) => Next::Text(resolve_reference(&reference)?),
                 Event::DocType(_) => {
-                    return Err(Fault::client(
-                        "a DOCTYPE is not allowed in a SOAP message",
-                    ))
+                    return Err(Fault::client("a DOCTYPE is not allowed in a SOAP message"))
                 }
                 Event::Decl(decl) => {
                     check_declared_encoding(&decl)?;
@@ -298,7 +310,6 @@ impl<'i> Parser<'i> {
             });
         }
     }
-
 }
 
 fn not_well_formed(error: quick_xml::Error, position: u64) -> Fault {
@@ -403,7 +414,10 @@ mod tests {
     fn style_a_is_read() {
         let call = parse(STYLE_A).unwrap();
         assert_eq!(call.operation, "getTaskStatus");
-        assert_eq!(call.body.child("taskId").unwrap().text, "7W3A0N1N9I2E7N1TKLS54A9PTR");
+        assert_eq!(
+            call.body.child("taskId").unwrap().text,
+            "7W3A0N1N9I2E7N1TKLS54A9PTR"
+        );
     }
 
     #[test]
@@ -423,17 +437,61 @@ mod tests {
             ("", FaultCode::Client, "empty"),
             ("hello", FaultCode::Client, "not XML"),
             ("<a><b></a>", FaultCode::Client, "not a SOAP Envelope"),
-            (r#"<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>"#, FaultCode::VersionMismatch, "SOAP 1.2"),
-            ("<Envelope><Body/></Envelope>", FaultCode::VersionMismatch, "missing"),
-            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"/>"#, FaultCode::Client, "no Body"),
-            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Header/></e:Envelope>"#, FaultCode::Client, "no Body"),
-            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body> </e:Body></e:Envelope>"#, FaultCode::Client, "Body is empty"),
-            (r#"<!DOCTYPE x [<!ENTITY a "b">]><e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><x/></e:Body></e:Envelope>"#, FaultCode::Client, "DOCTYPE"),
-            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><x>&lol;</x></e:Body></e:Envelope>"#, FaultCode::Client, "undefined entity"),
-            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><x>"#, FaultCode::Client, "ends before"),
-            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><q:x/></e:Body></e:Envelope>"#, FaultCode::Client, "never declared"),
-            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><x>&#0;</x></e:Body></e:Envelope>"#, FaultCode::Client, "character reference"),
-            (r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><x/></e:Body></e:Envelope><more/>"#, FaultCode::Client, "after the Envelope"),
+            (
+                r#"<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>"#,
+                FaultCode::VersionMismatch,
+                "SOAP 1.2",
+            ),
+            (
+                "<Envelope><Body/></Envelope>",
+                FaultCode::VersionMismatch,
+                "missing",
+            ),
+            (
+                r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"/>"#,
+                FaultCode::Client,
+                "no Body",
+            ),
+            (
+                r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Header/></e:Envelope>"#,
+                FaultCode::Client,
+                "no Body",
+            ),
+            (
+                r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body> </e:Body></e:Envelope>"#,
+                FaultCode::Client,
+                "Body is empty",
+            ),
+            (
+                r#"<!DOCTYPE x [<!ENTITY a "b">]><e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><x/></e:Body></e:Envelope>"#,
+                FaultCode::Client,
+                "DOCTYPE",
+            ),
+            (
+                r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><x>&lol;</x></e:Body></e:Envelope>"#,
+                FaultCode::Client,
+                "undefined entity",
+            ),
+            (
+                r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><x>"#,
+                FaultCode::Client,
+                "ends before",
+            ),
+            (
+                r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><q:x/></e:Body></e:Envelope>"#,
+                FaultCode::Client,
+                "never declared",
+            ),
+            (
+                r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><x>&#0;</x></e:Body></e:Envelope>"#,
+                FaultCode::Client,
+                "character reference",
+            ),
+            (
+                r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><x/></e:Body></e:Envelope><more/>"#,
+                FaultCode::Client,
+                "after the Envelope",
+            ),
         ];
         for (xml, code, words) in cases {
             let fault = parse(xml).expect_err(xml);

@@ -15,7 +15,9 @@ const ENVELOPE_CLOSE: &str = "</SOAP-ENV:Envelope>";
 pub fn write_reply(operation: &str, reply: &Reply) -> Vec<u8> {
     let mut out = String::with_capacity(640);
     out.push_str(ENVELOPE_OPEN);
-    out.push_str(r#"<SOAP-ENV:Body SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">"#);
+    out.push_str(
+        r#"<SOAP-ENV:Body SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">"#,
+    );
     out.push_str("<ns1:");
     out.push_str(operation);
     out.push_str("Response><return");
@@ -39,7 +41,7 @@ pub fn write_fault(fault: &Fault) -> Vec<u8> {
     out.push_str("<SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>SOAP-ENV:");
     out.push_str(fault.code.as_str());
     out.push_str("</faultcode><faultstring>");
-    escape_into(&mut out, &fault.message);
+    escape_text(&mut out, &fault.message);
     out.push_str("</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body>");
     out.push_str(ENVELOPE_CLOSE);
     out.into_bytes()
@@ -56,7 +58,7 @@ fn write_element(out: &mut String, name: &str, value: &Value) {
     out.push_str(name);
     out.push('>');
     match value {
-        Value::Text(text) => escape_into(out, text),
+        Value::Text(text) => escape_text(out, text),
         Value::Number(n) => out.push_str(&n.to_string()),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Struct(fields) => write_fields(out, fields),
@@ -71,19 +73,31 @@ fn write_element(out: &mut String, name: &str, value: &Value) {
     out.push('>');
 }
 
-/// Escapes text for element content and attribute values. Characters XML 1.0 cannot carry
-/// at all (most control characters) become U+FFFD, so the output always parses.
-pub fn escape_into(out: &mut String, text: &str) {
+/// Escapes text for element content. Characters XML 1.0 cannot carry at all (most control
+/// characters) become U+FFFD, so the output always parses. Quotes stay as they are, so the
+/// JSON in additionalInfo reads as JSON.
+pub fn escape_text(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
             '\r' => out.push_str("&#13;"),
             '\t' | '\n' => out.push(c),
             c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
+        }
+    }
+}
+
+/// Escapes text for a double-quoted attribute value.
+pub fn escape_attribute(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' => out.push_str("&#9;"),
+            c => escape_text(out, c.encode_utf8(&mut [0; 4])),
         }
     }
 }
@@ -97,7 +111,10 @@ mod tests {
     fn a_reply_is_a_well_formed_envelope() {
         let reply = Reply::typed("vuiSoapTaskIdResponse")
             .field("requestStatus", "SUCCESS")
-            .field("list", Value::List(vec![Value::Number(1), Value::Bool(true)]));
+            .field(
+                "list",
+                Value::List(vec![Value::Number(1), Value::Bool(true)]),
+            );
         let xml = String::from_utf8(write_reply("startLogin", &reply)).unwrap();
         assert!(xml.contains(r#"<ns1:startLoginResponse><return xsi:type="ns1:vuiSoapTaskIdResponse"><requestStatus>SUCCESS</requestStatus><list><item>1</item><item>true</item></list></return></ns1:startLoginResponse>"#), "{xml}");
         // The writer's output reads back through the request parser.
@@ -119,7 +136,10 @@ mod tests {
     #[test]
     fn characters_xml_cannot_carry_are_replaced() {
         let mut out = String::new();
-        escape_into(&mut out, "a\u{0}b\u{1b}c");
+        escape_text(&mut out, "a\u{0}b\u{1b}c");
         assert_eq!(out, "a\u{fffd}b\u{fffd}c");
+        let mut attribute = String::new();
+        escape_attribute(&mut attribute, "say \"<hi>\"\n");
+        assert_eq!(attribute, "say &quot;&lt;hi&gt;&quot;&#10;");
     }
 }

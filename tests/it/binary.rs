@@ -1,0 +1,78 @@
+//! The binary itself, as a newcomer runs it: flags, environment twins, start-up log.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use crate::harness::http;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_cnode-emulator");
+
+#[test]
+fn help_lists_every_flag_with_its_environment_twin() {
+    let out = Command::new(BINARY).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for (flag, env) in [
+        ("--listen", "CNODE_LISTEN"),
+        ("--task-ttl", "CNODE_TASK_TTL"),
+        ("--world", "CNODE_WORLD"),
+        ("--pace", "CNODE_PACE"),
+        ("--not-found-spelling", "CNODE_NOT_FOUND_SPELLING"),
+        ("--max-body", "CNODE_MAX_BODY"),
+    ] {
+        assert!(help.contains(flag), "{flag} missing from --help");
+        assert!(help.contains(env), "{env} missing from --help");
+    }
+}
+
+#[test]
+fn it_logs_the_bound_address_and_answers_the_documented_example() {
+    let mut child = Command::new(BINARY)
+        .args(["--listen", "127.0.0.1:0"])
+        .env("CNODE_PACE", "0")
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let rest = line.split("listening on http://").nth(1)?;
+            rest.split('/').next()?.parse().ok()
+        })
+        .expect("the bound address is logged");
+    let seed = include_str!(
+        "../../fixtures/exchanges/get-task-status-seed-example/01-getTaskStatus.request.xml"
+    );
+    let reply = http(
+        addr,
+        "POST",
+        "/",
+        &[("Content-Type", "text/xml")],
+        seed.as_bytes(),
+    );
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.answer().get("requestStatus"),
+        "ERR_TASK_DOES_NOT_EXIST"
+    );
+}
+
+#[test]
+fn a_bad_world_file_is_refused_with_the_reason() {
+    let path = std::env::temp_dir().join(format!("bad-world-{}.toml", std::process::id()));
+    std::fs::write(&path, "[node]\nlogged_in = \"ghost\"\n").unwrap();
+    let out = Command::new(BINARY)
+        .arg("--world")
+        .arg(&path)
+        .output()
+        .unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ghost"));
+}
