@@ -59,7 +59,6 @@ pub struct TaskView {
     pub progress: u8,
     pub additional_info: String,
     pub unique_transfer_id: Option<String>,
-    pub history: Vec<(Status, Millis)>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -166,6 +165,15 @@ impl Engine {
         })
     }
 
+    /// Every status the task has been in, with the time it entered it.
+    pub fn task_history(&self, id: TaskId) -> Option<Vec<(Status, Millis)>> {
+        let now = self.clock.now();
+        self.store.with_task(id, now, |task| {
+            self.advance(task, now);
+            task.history.clone()
+        })
+    }
+
     pub fn task_by_transfer_id(&self, unique_transfer_id: &str) -> Option<TaskView> {
         self.task(self.store.find_by_transfer_id(unique_transfer_id)?)
     }
@@ -219,7 +227,6 @@ fn view(task: &Task, now: Millis) -> TaskView {
         progress: task.progress_at(now),
         additional_info: task.additional_info_json(),
         unique_transfer_id: task.unique_transfer_id.as_deref().map(str::to_owned),
-        history: task.history.clone(),
     }
 }
 

@@ -56,9 +56,8 @@ fn a_login_steps_through_its_path_as_the_clock_moves() {
 
     let history = emulator
         .engine()
-        .task(TaskId::parse(&id).unwrap())
-        .unwrap()
-        .history;
+        .task_history(TaskId::parse(&id).unwrap())
+        .unwrap();
     assert_eq!(
         history,
         vec![
