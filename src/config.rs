@@ -6,16 +6,17 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 
-use crate::engine::world::World;
+use crate::engine::world::WorldFile;
 use crate::engine::EngineConfig;
 use crate::ops::{Code, OpsConfig};
 use crate::soap::ParseLimits;
+use crate::units::{parse_duration, parse_size};
 
 /// Everything the emulator needs to start.
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub listen: SocketAddr,
-    pub world: World,
+    pub world: WorldFile,
     pub engine: EngineConfig,
     pub ops: OpsConfig,
     /// Largest request body accepted, in bytes; larger ones get HTTP 413.
@@ -31,7 +32,7 @@ impl Default for Settings {
     fn default() -> Settings {
         Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 9091)),
-            world: World::default_world(),
+            world: WorldFile::default_world(),
             engine: EngineConfig::default(),
             ops: OpsConfig::default(),
             max_body: 4 << 20,
@@ -102,11 +103,12 @@ impl Cli {
             .next()
             .ok_or_else(|| format!("--listen {}: no address", self.listen))?;
         let world = match &self.world {
-            None => World::default_world(),
+            None => WorldFile::default_world(),
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| format!("--world {}: {e}", path.display()))?;
-                World::from_toml(&text).map_err(|e| format!("--world {}: {e}", path.display()))?
+                WorldFile::from_toml(&text)
+                    .map_err(|e| format!("--world {}: {e}", path.display()))?
             }
         };
         let task_not_found = match self.not_found_spelling {
@@ -128,82 +130,9 @@ impl Cli {
     }
 }
 
-/// `500ms`, `90s`, `10m`, `1h`, `1d`; a bare number is seconds.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("\"{text}\" is not a duration like 500ms, 90s, 10m or 1h"))?;
-    let millis_per_unit = match unit.trim() {
-        "ms" => 1,
-        "" | "s" => 1_000,
-        "m" | "min" => 60_000,
-        "h" => 3_600_000,
-        "d" => 86_400_000,
-        other => {
-            return Err(format!(
-                "unknown duration unit \"{other}\" (use ms, s, m, h or d)"
-            ))
-        }
-    };
-    number
-        .checked_mul(millis_per_unit)
-        .map(Duration::from_millis)
-        .ok_or_else(|| format!("\"{text}\" is too long"))
-}
-
-/// `4MiB`, `512KiB`, `4M`, `100000`; K and M count in 1024s.
-pub fn parse_size(text: &str) -> Result<usize, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: usize = number
-        .parse()
-        .map_err(|_| format!("\"{text}\" is not a size like 4MiB, 512KiB or 100000"))?;
-    let multiplier = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        other => {
-            return Err(format!(
-                "unknown size unit \"{other}\" (use KiB, MiB or GiB)"
-            ))
-        }
-    };
-    number
-        .checked_mul(multiplier)
-        .ok_or_else(|| format!("\"{text}\" is too large"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
-        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
-        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
-        assert!(parse_duration("1.5s").is_err());
-        assert!(parse_duration("5 weeks").is_err());
-    }
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("4MiB"), Ok(4 << 20));
-        assert_eq!(parse_size("512k"), Ok(512 << 10));
-        assert_eq!(parse_size("1000"), Ok(1000));
-        assert!(parse_size("lots").is_err());
-    }
 
     #[test]
     fn the_command_line_makes_settings() {

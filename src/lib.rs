@@ -11,6 +11,7 @@ pub mod ops;
 pub mod soap;
 pub mod startup;
 pub mod testing;
+pub mod units;
 
 pub use config::Settings;
 pub use testing::TestServer;

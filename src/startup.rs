@@ -28,7 +28,7 @@ impl Emulator {
         } else {
             Clock::running()
         });
-        let engine = Arc::new(Engine::new(settings.world, settings.engine, clock));
+        let engine = Arc::new(Engine::new(&settings.world, settings.engine, clock));
         // Built once, outside the factory closure, so every worker shares one engine.
         let state = web::Data::new(AppState {
             engine: engine.clone(),

@@ -20,8 +20,8 @@ use serde_json::Map;
 use clock::{Clock, Millis};
 use status::Status;
 use store::{TaskStore, TransferIdInUse};
-use task::{Job, Task, TaskId};
-use world::World;
+use task::{Job, JobRequest, NextIn, Refusal, Step, StepCtx, Task, TaskId};
+use world::{World, WorldFile};
 
 #[derive(Clone, Debug)]
 pub struct EngineConfig {
@@ -70,7 +70,8 @@ pub enum StartError {
 }
 
 impl Engine {
-    pub fn new(world: World, config: EngineConfig, clock: Arc<Clock>) -> Engine {
+    pub fn new(world: &WorldFile, config: EngineConfig, clock: Arc<Clock>) -> Engine {
+        let world = World::new(world, clock.wall(clock.now()));
         Engine {
             clock,
             config,
@@ -120,7 +121,7 @@ impl Engine {
     ) -> Result<TaskId, StartError> {
         let now = self.clock.now();
         let mut task = Task {
-            id: TaskId::random(),
+            id: self.store.fresh_id(),
             status: Status::Preparation,
             progress: 0,
             info: Map::new(),
@@ -131,6 +132,11 @@ impl Engine {
             next_step_at: Some(now + self.step_millis()),
             job,
         };
+        {
+            let mut world = self.world();
+            let mut ctx = self.step_ctx(task.id, now, &mut world);
+            task.job.start(&mut ctx);
+        }
         self.advance(&mut task, now);
         let next_step_at = task.next_step_at;
         let id = self
@@ -163,6 +169,30 @@ impl Engine {
             self.advance(task, now);
             view(task, now)
         })
+    }
+
+    /// Hands a request (cancel, end of series) to a task's job. `None`: no such task.
+    pub fn request(&self, id: TaskId, request: JobRequest) -> Option<Result<(), Refusal>> {
+        let now = self.clock.now();
+        let outcome = self.store.with_task(id, now, |task| {
+            self.advance(task, now);
+            let step = {
+                let mut world = self.world();
+                let mut ctx = self.step_ctx(task.id, now, &mut world);
+                task.job.on_request(request, task.status, &mut ctx)?
+            };
+            self.apply(task, step, now);
+            Ok(task.next_step_at)
+        })?;
+        if let Ok(Some(at)) = outcome {
+            self.due.push(at, id);
+        }
+        Some(outcome.map(drop))
+    }
+
+    /// The current time as the wall clock shows it to clients.
+    pub fn wall_now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.wall(self.clock.now())
     }
 
     /// Every status the task has been in, with the time it entered it.
@@ -209,12 +239,35 @@ impl Engine {
         self.config.step.as_millis() as Millis
     }
 
-    /// Moves a task through every step due by `now`, each recorded at the time it was due.
+    /// Moves a task through every step due by `now`, each taken at the time it was due.
     fn advance(&self, task: &mut Task, now: Millis) {
         while let Some(due) = task.next_step_at.filter(|&due| due <= now) {
-            let step = task.job.next(task.status, &mut self.world());
-            task.record(step, due);
-            task.next_step_at = (!task.status.is_final()).then(|| due + self.step_millis());
+            let step = {
+                let mut world = self.world();
+                let mut ctx = self.step_ctx(task.id, due, &mut world);
+                task.job.next(task.status, &mut ctx)
+            };
+            self.apply(task, step, due);
+        }
+    }
+
+    fn apply(&self, task: &mut Task, step: Step, at: Millis) {
+        let next_in = step.next_in;
+        task.record(step, at);
+        task.next_step_at = match next_in {
+            _ if task.status.is_final() => None,
+            NextIn::Pace => Some(at + self.step_millis()),
+            NextIn::After(wait) => Some(at + wait),
+            NextIn::Never => None,
+        };
+    }
+
+    fn step_ctx<'w>(&self, task_id: TaskId, at: Millis, world: &'w mut World) -> StepCtx<'w> {
+        StepCtx {
+            task_id,
+            at,
+            now: self.clock.wall(at),
+            world,
         }
     }
 }
@@ -266,12 +319,16 @@ impl DueQueue {
         }
         let mut heap = lock(&self.heap);
         let mut ready = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         while let Some(&Reverse((at, id))) = heap.peek() {
             if at > now {
                 break;
             }
             heap.pop();
-            ready.push(id);
+            // A request can leave a second entry for a task; one visit is enough.
+            if seen.insert(id) {
+                ready.push(id);
+            }
         }
         let next = heap.peek().map_or(Millis::MAX, |Reverse((at, _))| *at);
         self.earliest.store(next, Ordering::Release);

@@ -48,6 +48,16 @@ impl TaskStore {
         Ok(self.insert_with_fresh_id(task))
     }
 
+    /// A random id no task has now.
+    pub fn fresh_id(&self) -> TaskId {
+        loop {
+            let id = TaskId::random();
+            if !self.tasks.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+
     fn insert_with_fresh_id(&self, mut task: Task) -> TaskId {
         let expires_at = task.expires_at;
         let id = loop {

@@ -1,5 +1,6 @@
 //! One background task: what it is, where it stands, and how it got there.
 
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use super::clock::Millis;
@@ -48,14 +49,30 @@ impl std::fmt::Debug for TaskId {
 
 /// What a task does at each step: the business logic of one task type.
 ///
-/// The engine calls [`Job::next`] when a step's time has come, with the world locked,
-/// and records whatever status it answers. A job never sees the clock or the store.
+/// The engine calls [`Job::next`] when a step's time has come, with the world at hand, and
+/// records whatever status it answers. A job never sees the store or the clock itself.
 pub trait Job: Send + Sync {
     /// The task `type` shown by getTaskStatus (cnode-api.md §11.2).
     fn type_name(&self) -> &'static str;
 
     /// The status that follows `current`, and any change to the world that comes with it.
-    fn next(&mut self, current: Status, world: &mut World) -> Step;
+    fn next(&mut self, current: Status, ctx: &mut StepCtx) -> Step;
+
+    /// Called once when the task is created (in PREPARATION), before any step.
+    fn start(&mut self, ctx: &mut StepCtx) {
+        let _ = ctx;
+    }
+
+    /// A request from outside (cancel, end of a series) while the task is in `current`.
+    fn on_request(
+        &mut self,
+        request: JobRequest,
+        current: Status,
+        ctx: &mut StepCtx,
+    ) -> Result<Step, Refusal> {
+        let _ = (request, current, ctx);
+        Err(Refusal::NotApplicable)
+    }
 
     /// True for jobs that log a user in or register one: while one runs, hello reports
     /// VUI_LOGGING_IN_OR_REGISTERING and storePassword answers ERR_TASK_ALREADY_RUNNING.
@@ -64,10 +81,49 @@ pub trait Job: Send + Sync {
     }
 }
 
-/// One move of a task: its new status and what it learnt (merged into additionalInfo).
+/// What a job sees when it takes a step.
+pub struct StepCtx<'a> {
+    pub task_id: TaskId,
+    /// The engine time the step is taken at (when it was due).
+    pub at: Millis,
+    /// The same instant as a wall-clock time, for anything shown to clients.
+    pub now: DateTime<Utc>,
+    pub world: &'a mut World,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobRequest {
+    /// cancelPaymentRequest.
+    Cancel,
+    /// endSeriesPayment.
+    EndSeries,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// This kind of task does not take this request.
+    NotApplicable,
+    /// It would have, but it is too late: the task is past the point where it could.
+    TooLate,
+}
+
+/// When the step after this one comes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NextIn {
+    /// After the emulator's pace (one status step).
+    Pace,
+    /// After a time the world decides (a user's decision delay, a timeout).
+    After(Millis),
+    /// Only when something else moves the task (a request, the end of a series).
+    Never,
+}
+
+/// One move of a task: its new status, what it learnt (merged into additionalInfo), and
+/// when the next move comes.
 pub struct Step {
     pub status: Status,
     pub info: Map<String, Value>,
+    pub next_in: NextIn,
 }
 
 impl Step {
@@ -75,6 +131,7 @@ impl Step {
         Step {
             status,
             info: Map::new(),
+            next_in: NextIn::Pace,
         }
     }
 
@@ -86,11 +143,20 @@ impl Step {
             info.insert("error_name".into(), name.into());
         }
         info.insert("error_description".into(), description.into().into());
-        Step { status, info }
+        Step {
+            status,
+            info,
+            next_in: NextIn::Pace,
+        }
     }
 
     pub fn with(mut self, key: &str, value: impl Into<Value>) -> Step {
         self.info.insert(key.into(), value.into());
+        self
+    }
+
+    pub fn next_in(mut self, next_in: NextIn) -> Step {
+        self.next_in = next_in;
         self
     }
 }
@@ -106,7 +172,7 @@ pub struct Task {
     pub expires_at: Millis,
     /// Every status the task has been in, with the time it entered it; the first is PREPARATION.
     pub history: Vec<(Status, Millis)>,
-    /// When the next step is due; `None` once final (or while something else must move it).
+    /// When the next step is due; `None` once final, or while only a request can move it.
     pub next_step_at: Option<Millis>,
     pub job: Box<dyn Job>,
 }

@@ -2,8 +2,7 @@
 //! FINISHED_ERR_USER_NOT_AUTHENTICATED. On success the user is the node's logged-in user.
 
 use crate::engine::status::Status;
-use crate::engine::task::{Job, Step};
-use crate::engine::world::World;
+use crate::engine::task::{Job, Step, StepCtx};
 
 pub struct Login {
     pub username: String,
@@ -19,7 +18,8 @@ impl Job for Login {
         true
     }
 
-    fn next(&mut self, current: Status, world: &mut World) -> Step {
+    fn next(&mut self, current: Status, ctx: &mut StepCtx) -> Step {
+        let world = &mut *ctx.world;
         match current {
             Status::Preparation => Step::to(Status::Searching),
             Status::Searching => match world.users.get(&self.username) {

@@ -2,11 +2,9 @@
 //! identity) → FINISHED_OK, or FINISHED_ERR_INVALID_USERNAME when the name is taken.
 //! A registered user exists in the world with no money; registering does not log in.
 
-use std::collections::BTreeMap;
-
 use crate::engine::status::Status;
-use crate::engine::task::{Job, Step};
-use crate::engine::world::{User, World};
+use crate::engine::task::{Job, Step, StepCtx};
+use crate::engine::world::User;
 
 pub struct Register {
     pub username: String,
@@ -32,7 +30,9 @@ impl Job for Register {
         true
     }
 
-    fn next(&mut self, current: Status, world: &mut World) -> Step {
+    fn next(&mut self, current: Status, ctx: &mut StepCtx) -> Step {
+        let now = ctx.now;
+        let world = &mut *ctx.world;
         match current {
             Status::Preparation => Step::to(Status::Searching),
             Status::Searching if world.users.contains_key(&self.username) => self.name_taken(),
@@ -40,11 +40,7 @@ impl Job for Register {
             // Someone may have taken the name while this task was writing.
             Status::Transferring if world.users.contains_key(&self.username) => self.name_taken(),
             Status::Transferring => {
-                let user = User {
-                    password: self.password.clone(),
-                    merchant: self.merchant,
-                    balances: BTreeMap::new(),
-                };
+                let user = User::registered(self.password.clone(), self.merchant, now);
                 world.users.insert(self.username.clone(), user);
                 Step::to(Status::FinishedOk).with("username", self.username.as_str())
             }
