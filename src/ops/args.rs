@@ -40,6 +40,55 @@ impl<'a> Args<'a> {
     pub fn element(&self, name: &str) -> Option<&'a Element> {
         self.0.child(name).filter(|element| !element.nil)
     }
+
+    /// A structured argument's own arguments (empty when it was not sent).
+    pub fn nested(&self, name: &str) -> Args<'a> {
+        Args(self.element(name).unwrap_or(&EMPTY))
+    }
+
+    /// An unsigned integer (`xsd:unsignedLong`, `unsignedInt`, ...); `None` when missing or empty.
+    pub fn unsigned(&self, name: &str) -> Result<Option<u64>, Fault> {
+        match self.token(name)? {
+            "" => Ok(None),
+            text => text.parse().map(Some).map_err(|_| {
+                Fault::client(format!("argument {name} must be an unsigned integer, not \"{text}\""))
+            }),
+        }
+    }
+
+    /// A port number (`xsd:unsignedShort`); 0 when missing.
+    pub fn port(&self, name: &str) -> Result<u16, Fault> {
+        let value = self.unsigned(name)?.unwrap_or(0);
+        u16::try_from(value).map_err(|_| Fault::client(format!("argument {name} must be a port (0 to 65535), not {value}")))
+    }
+
+    /// A billonAmount, the first sent of `names`; `None` when missing. The currency is empty
+    /// when not given (the operation picks the node's default).
+    pub fn amount(&self, names: &[&str]) -> Result<Option<Amount>, Fault> {
+        let Some(element) = self.0.child_of(names).filter(|e| !e.nil) else {
+            return Ok(None);
+        };
+        let fields = Args(element);
+        let Some(value) = fields.unsigned("amount")? else {
+            return Ok(None);
+        };
+        fields.unsigned("colour")?;
+        Ok(Some(Amount { value, currency: fields.token("currency")?.to_owned() }))
+    }
+
+    /// The repeated `item` children of a list argument.
+    pub fn items(&self, name: &str) -> Vec<&'a Element> {
+        self.element(name).map_or_else(Vec::new, |list| list.children.iter().collect())
+    }
+}
+
+static EMPTY: Element = Element { name: String::new(), text: String::new(), children: Vec::new(), nil: false };
+
+/// A billonAmount as sent: billons and a currency code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Amount {
+    pub value: u64,
+    pub currency: String,
 }
 
 /// True when an element carries any non-blank text anywhere inside it.

@@ -13,6 +13,18 @@ pub enum Code {
     TaskDoesNotExists,
     TaskAlreadyRunning,
     VuiNotLoggedIn,
+    VuiCantRead,
+    InvalidTransferId,
+    InvalidPaymentType,
+    InvalidSeriesId,
+    InvalidAmount,
+    InvalidPeerLocation,
+    OperationNotAllowedInNormalMode,
+    OperationNotAllowedInSlaveMode,
+    NoRequestData,
+    InvalidPurchaseDocument,
+    InvalidDeliveryOption,
+    InvalidInvoiceOption,
 }
 
 impl Code {
@@ -28,6 +40,18 @@ impl Code {
             Code::TaskDoesNotExists => "ERR_TASK_DOES_NOT_EXISTS",
             Code::TaskAlreadyRunning => "ERR_TASK_ALREADY_RUNNING",
             Code::VuiNotLoggedIn => "ERR_VUI_NOT_LOGGEDIN",
+            Code::VuiCantRead => "ERR_VUI_CANT_READ",
+            Code::InvalidTransferId => "ERR_INVALID_TRANSFER_ID",
+            Code::InvalidPaymentType => "ERR_INVALID_PAYMENT_TYPE",
+            Code::InvalidSeriesId => "ERR_INVALID_SERIES_ID",
+            Code::InvalidAmount => "ERR_INVALID_AMOUNT",
+            Code::InvalidPeerLocation => "ERR_INVALID_PEER_LOCATION",
+            Code::OperationNotAllowedInNormalMode => "ERR_OPERATION_NOT_ALLOWED_IN_NORMAL_MODE",
+            Code::OperationNotAllowedInSlaveMode => "ERR_OPERATION_NOT_ALLOWED_IN_SLAVE_MODE",
+            Code::NoRequestData => "ERR_NO_REQUEST_DATA",
+            Code::InvalidPurchaseDocument => "ERR_INVALID_PURCHASE_DOCUMENT",
+            Code::InvalidDeliveryOption => "ERR_INVALID_DELIVERY_OPTION",
+            Code::InvalidInvoiceOption => "ERR_INVALID_INVOICE_OPTION",
         }
     }
 
@@ -44,6 +68,18 @@ impl Code {
             }
             Code::TaskAlreadyRunning => "A conflicting task is already running.",
             Code::VuiNotLoggedIn => "No user is logged in to the node.",
+            Code::VuiCantRead => "The node is not yet ready to read the user's data.",
+            Code::InvalidTransferId => "The uniqueTransferId is invalid, unknown or already used.",
+            Code::InvalidPaymentType => "The type is invalid.",
+            Code::InvalidSeriesId => "The seriesId does not name an open series.",
+            Code::InvalidAmount => "The amount is invalid.",
+            Code::InvalidPeerLocation => "The peerLocation is invalid.",
+            Code::OperationNotAllowedInNormalMode => "The operation is only allowed in master mode.",
+            Code::OperationNotAllowedInSlaveMode => "The operation is not allowed in slave mode.",
+            Code::NoRequestData => "requestData is missing.",
+            Code::InvalidPurchaseDocument => "The description is not a valid purchase document (JSON).",
+            Code::InvalidDeliveryOption => "requestDeliveryData must be NOT_NEEDED, OPTIONAL or OBLIGATORY.",
+            Code::InvalidInvoiceOption => "requestInvoiceData must be NOT_NEEDED, OPTIONAL or OBLIGATORY.",
         }
     }
 }

@@ -3,11 +3,23 @@
 //! or a [`Fault`] out.
 
 mod args;
+mod change;
 mod codes;
+mod guards;
 mod hello;
+mod location;
+mod merchant;
+mod money;
 mod password;
+mod requests;
+mod series;
 mod session;
+mod settings;
+mod slaves;
 mod task_status;
+mod transfer;
+mod treasury;
+mod vault;
 
 use crate::engine::task::TaskId;
 use crate::engine::Engine;
@@ -46,6 +58,31 @@ const OPERATIONS: &[(&str, Operation)] = &[
     ("checkPassword", password::check_password),
     ("getMpin", password::get_mpin),
     ("getTaskStatus", task_status::get_task_status),
+    ("readSettings", settings::read_settings),
+    ("getMoneyStatus", money::get_money_status),
+    ("getCoinList", money::get_coin_list),
+    ("getHistoryReport", money::get_history_report),
+    ("getMerchantData", merchant::get_merchant_data),
+    ("giveMoneyRequest", transfer::give_money_request),
+    ("requestPaymentInitiation", requests::request_payment_initiation),
+    ("requestPingPaymentInitiation", requests::request_ping_payment_initiation),
+    ("requestPersonalData", requests::request_personal_data),
+    ("requestPersonalLoginAuthentication", requests::request_personal_login_authentication),
+    ("cancelPaymentRequest", requests::cancel_payment_request),
+    ("expectPaymentRequest", requests::expect_payment_request),
+    ("startSeriesPayment", series::start_series_payment),
+    ("endSeriesPayment", series::end_series_payment),
+    ("sendMoneyToVault", vault::send_money_to_vault),
+    ("getMoneyFromVault", vault::get_money_from_vault),
+    ("setTreasury", treasury::set_treasury),
+    ("setTreasuryParameters", treasury::set_treasury_parameters),
+    ("sendMoneyToTreasuryRequest", treasury::send_money_to_treasury_request),
+    ("changeMoney", change::change_money),
+    ("changeMonexAtBnode", change::change_monex_at_bnode),
+    ("addSlaves", slaves::add_slaves),
+    ("checkSlaveStatus", slaves::check_slave_status),
+    ("checkSlavesConnectedToUser", slaves::check_slaves_connected_to_user),
+    ("fetchUserLocation", location::fetch_user_location),
 ];
 
 pub fn operation_names() -> impl Iterator<Item = &'static str> {
@@ -67,7 +104,7 @@ pub fn dispatch(ctx: &Ctx, call: &Call) -> Result<Reply, Fault> {
     operation(ctx, &args::Args(&call.body))
 }
 
-/// `requestStatus` and `requestStatusDescription`, the fields every reply ends with.
+/// `requestStatus` and `requestStatusDescription`, the fields most replies end with.
 fn with_status(reply: Reply, code: Code) -> Reply {
     reply
         .field("requestStatus", code.as_str())
@@ -76,6 +113,26 @@ fn with_status(reply: Reply, code: Code) -> Reply {
 
 fn status_reply(code: Code) -> Reply {
     with_status(Reply::new(), code)
+}
+
+/// The status fields of an outcome that has no data of its own.
+fn outcome_reply(outcome: Result<(), Code>) -> Reply {
+    status_reply(outcome.err().unwrap_or(Code::Success))
+}
+
+/// Starts a task for the logged-in user's request; refusals become their codes.
+fn start_task(
+    ctx: &Ctx,
+    job: impl crate::engine::task::Job + 'static,
+    unique_transfer_id: Option<&str>,
+) -> Result<TaskId, Code> {
+    use crate::engine::StartError;
+    ctx.engine
+        .start_task(Box::new(job), unique_transfer_id.map(str::to_owned))
+        .map_err(|error| match error {
+            StartError::TransferIdInUse => Code::InvalidTransferId,
+            StartError::SessionTaskRunning => Code::TaskAlreadyRunning,
+        })
 }
 
 /// The answer of every operation that starts a task (`vuiSoapTaskIdResponse`);

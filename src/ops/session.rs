@@ -2,10 +2,9 @@
 //! login or registration at a time.
 
 use super::args::{has_content, Args};
-use super::{task_id_reply, Code, Ctx};
+use super::{start_task, task_id_reply, Code, Ctx};
 use crate::engine::jobs::{Login, Register};
-use crate::engine::task::Job;
-use crate::engine::StartError;
+use crate::engine::world::MerchantData;
 use crate::soap::{Fault, Reply};
 
 pub fn start_login(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
@@ -14,12 +13,13 @@ pub fn start_login(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     let started = if username.is_empty() {
         Err(Code::InvalidUsername)
     } else {
-        start(
+        start_task(
             ctx,
             Login {
                 username: username.to_owned(),
                 password: password.to_owned(),
             },
+            None,
         )
     };
     Ok(task_id_reply(started))
@@ -41,32 +41,36 @@ pub fn start_register(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     ] {
         args.text(ignored)?;
     }
-    let merchant = args.element("merchantData").is_some_and(has_content);
+    let merchant_data = match args.element("merchantData").filter(|data| has_content(data)) {
+        None => None,
+        Some(data) => {
+            let data = Args(data);
+            Some(MerchantData {
+                public_profile_json: data.text("publicProfileJson")?.to_owned(),
+                invoice_data_json: data.text("invoiceDataJson")?.to_owned(),
+                financial_account_json: data.text("financialAccountJson")?.to_owned(),
+                logo_base64: data.token("logo")?.to_owned(),
+            })
+        }
+    };
     let started = if !is_valid_new_username(username) {
         Err(Code::InvalidUsername)
     } else if password.is_empty() {
         Err(Code::InvalidPassword)
     } else {
-        start(
+        start_task(
             ctx,
             Register {
                 username: username.to_owned(),
                 password: password.to_owned(),
-                merchant,
+                merchant_data,
             },
+            None,
         )
     };
     Ok(task_id_reply(started))
 }
 
-fn start(ctx: &Ctx, job: impl Job + 'static) -> Result<crate::engine::task::TaskId, Code> {
-    ctx.engine
-        .start_task(Box::new(job), None)
-        .map_err(|e| match e {
-            StartError::SessionTaskRunning => Code::TaskAlreadyRunning,
-            StartError::TransferIdInUse => Code::TechnicalProblem,
-        })
-}
 
 fn is_valid_new_username(name: &str) -> bool {
     (4..=64).contains(&name.chars().count())

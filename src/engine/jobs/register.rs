@@ -4,12 +4,13 @@
 
 use crate::engine::status::Status;
 use crate::engine::task::{Job, Step, StepCtx};
-use crate::engine::world::User;
+use crate::engine::world::{MerchantData, User};
 
 pub struct Register {
     pub username: String,
     pub password: String,
-    pub merchant: bool,
+    /// Some for a merchant (startRegister's merchantData had content).
+    pub merchant_data: Option<MerchantData>,
 }
 
 impl Register {
@@ -40,7 +41,8 @@ impl Job for Register {
             // Someone may have taken the name while this task was writing.
             Status::Transferring if world.users.contains_key(&self.username) => self.name_taken(),
             Status::Transferring => {
-                let user = User::registered(self.password.clone(), self.merchant, now);
+                let mut user = User::registered(self.password.clone(), self.merchant_data.is_some(), now);
+                user.merchant_data = self.merchant_data.clone().unwrap_or_default();
                 world.users.insert(self.username.clone(), user);
                 Step::to(Status::FinishedOk).with("username", self.username.as_str())
             }
