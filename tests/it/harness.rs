@@ -309,3 +309,63 @@ pub fn eventually(what: &str, mut done: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(2));
     }
 }
+
+impl Emulator {
+    /// Calls an operation whose arguments are given as XML (nested structures, lists).
+    pub fn call_xml(&self, operation: &str, arguments: &str) -> HttpReply {
+        let body = format!(
+            r#"<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="ns1"><SOAP-ENV:Body><ns:{operation}>{arguments}</ns:{operation}></SOAP-ENV:Body></SOAP-ENV:Envelope>"#
+        );
+        self.post(body)
+    }
+
+    /// Logs in a user of the world by name (the password comes from the world).
+    pub fn log_in_as(&self, user: &str) {
+        let password = self.engine().world().users[user].password.clone();
+        self.log_in(user, &password);
+    }
+
+    /// Moves the clock a second at a time until `done` holds (at most `limit` seconds),
+    /// letting every due step happen; panics if it never does.
+    pub fn advance_until(&self, limit_seconds: u64, mut done: impl FnMut(&Emulator) -> bool) {
+        for _ in 0..=limit_seconds {
+            self.engine().catch_up();
+            if done(self) {
+                return;
+            }
+            self.advance(Duration::from_secs(1));
+        }
+        panic!("not reached within {limit_seconds} s of emulator time");
+    }
+
+    /// The statuses a task has passed through, oldest first.
+    pub fn history(&self, task_id: &str) -> Vec<String> {
+        let id = cnode_emulator::engine::task::TaskId::parse(task_id).expect("a task id");
+        self.engine()
+            .task_history(id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(status, _)| status.as_str().to_owned())
+            .collect()
+    }
+}
+
+/// A TOML table of arguments as nested XML elements (`<item>` for array entries).
+pub fn xml_arguments(value: &toml::Value, substitute: &dyn Fn(&str) -> String) -> String {
+    let mut xml = String::new();
+    if let toml::Value::Table(table) = value {
+        for (name, value) in table {
+            let inner = match value {
+                toml::Value::Table(_) => xml_arguments(value, substitute),
+                toml::Value::Array(items) => items.iter().map(|item| format!("<item>{}</item>", xml_arguments(item, substitute))).collect(),
+                toml::Value::String(text) => escape(&substitute(text)),
+                toml::Value::Integer(n) => n.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                toml::Value::Float(f) => f.to_string(),
+                toml::Value::Datetime(d) => d.to_string(),
+            };
+            xml.push_str(&format!("<{name}>{inner}</{name}>"));
+        }
+    }
+    xml
+}

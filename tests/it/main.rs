@@ -10,5 +10,6 @@ mod interop;
 mod journey;
 mod passwords;
 mod progression;
+mod statuses;
 mod task_status;
 mod wsdl;
