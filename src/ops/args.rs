@@ -51,7 +51,9 @@ impl<'a> Args<'a> {
         match self.token(name)? {
             "" => Ok(None),
             text => text.parse().map(Some).map_err(|_| {
-                Fault::client(format!("argument {name} must be an unsigned integer, not \"{text}\""))
+                Fault::client(format!(
+                    "argument {name} must be an unsigned integer, not \"{text}\""
+                ))
             }),
         }
     }
@@ -59,7 +61,11 @@ impl<'a> Args<'a> {
     /// A port number (`xsd:unsignedShort`); 0 when missing.
     pub fn port(&self, name: &str) -> Result<u16, Fault> {
         let value = self.unsigned(name)?.unwrap_or(0);
-        u16::try_from(value).map_err(|_| Fault::client(format!("argument {name} must be a port (0 to 65535), not {value}")))
+        u16::try_from(value).map_err(|_| {
+            Fault::client(format!(
+                "argument {name} must be a port (0 to 65535), not {value}"
+            ))
+        })
     }
 
     /// A billonAmount, the first sent of `names`; `None` when missing. The currency is empty
@@ -73,16 +79,25 @@ impl<'a> Args<'a> {
             return Ok(None);
         };
         fields.unsigned("colour")?;
-        Ok(Some(Amount { value, currency: fields.token("currency")?.to_owned() }))
+        Ok(Some(Amount {
+            value,
+            currency: fields.token("currency")?.to_owned(),
+        }))
     }
 
     /// The repeated `item` children of a list argument.
     pub fn items(&self, name: &str) -> Vec<&'a Element> {
-        self.element(name).map_or_else(Vec::new, |list| list.children.iter().collect())
+        self.element(name)
+            .map_or_else(Vec::new, |list| list.children.iter().collect())
     }
 }
 
-static EMPTY: Element = Element { name: String::new(), text: String::new(), children: Vec::new(), nil: false };
+static EMPTY: Element = Element {
+    name: String::new(),
+    text: String::new(),
+    children: Vec::new(),
+    nil: false,
+};
 
 /// A billonAmount as sent: billons and a currency code.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -18,7 +18,11 @@ pub fn change_money(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
         if !who.is_empty() && !ctx.engine.world().users.contains_key(who) {
             return Err(Code::InvalidUsername);
         }
-        let job = ChangeMoney { user, amount: amount.value, currency: amount.currency };
+        let job = ChangeMoney {
+            user,
+            amount: amount.value,
+            currency: amount.currency,
+        };
         start_task(ctx, job, None)
     });
     Ok(task_id_reply(started))
@@ -32,7 +36,13 @@ pub fn change_monex_at_bnode(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     let value = args.text("value")?.to_owned();
     let started = logged_in(ctx).and_then(|user| {
         let amount = positive_amount(ctx, amount)?;
-        let job = ChangeAtBnode { user, amount: amount.value, currency: amount.currency, change_type, value };
+        let job = ChangeAtBnode {
+            user,
+            amount: amount.value,
+            currency: amount.currency,
+            change_type,
+            value,
+        };
         start_task(ctx, job, None)
     });
     Ok(task_id_reply(started))

@@ -74,12 +74,20 @@ impl Code {
             Code::InvalidSeriesId => "The seriesId does not name an open series.",
             Code::InvalidAmount => "The amount is invalid.",
             Code::InvalidPeerLocation => "The peerLocation is invalid.",
-            Code::OperationNotAllowedInNormalMode => "The operation is only allowed in master mode.",
+            Code::OperationNotAllowedInNormalMode => {
+                "The operation is only allowed in master mode."
+            }
             Code::OperationNotAllowedInSlaveMode => "The operation is not allowed in slave mode.",
             Code::NoRequestData => "requestData is missing.",
-            Code::InvalidPurchaseDocument => "The description is not a valid purchase document (JSON).",
-            Code::InvalidDeliveryOption => "requestDeliveryData must be NOT_NEEDED, OPTIONAL or OBLIGATORY.",
-            Code::InvalidInvoiceOption => "requestInvoiceData must be NOT_NEEDED, OPTIONAL or OBLIGATORY.",
+            Code::InvalidPurchaseDocument => {
+                "The description is not a valid purchase document (JSON)."
+            }
+            Code::InvalidDeliveryOption => {
+                "requestDeliveryData must be NOT_NEEDED, OPTIONAL or OBLIGATORY."
+            }
+            Code::InvalidInvoiceOption => {
+                "requestInvoiceData must be NOT_NEEDED, OPTIONAL or OBLIGATORY."
+            }
         }
     }
 }

@@ -8,7 +8,12 @@ use crate::soap::{Fault, Value};
 
 /// The logged-in user's name, or ERR_VUI_NOT_LOGGEDIN.
 pub fn logged_in(ctx: &Ctx) -> Result<String, Code> {
-    ctx.engine.world().node.logged_in.clone().ok_or(Code::VuiNotLoggedIn)
+    ctx.engine
+        .world()
+        .node
+        .logged_in
+        .clone()
+        .ok_or(Code::VuiNotLoggedIn)
 }
 
 /// Master-only operations refuse the other modes with the mode's own code.
@@ -79,7 +84,11 @@ pub fn peer_location(args: &Args, username: &str) -> Result<Result<(), Code>, Fa
             && (ip.is_empty() || ip.parse::<std::net::IpAddr>().is_ok())
             && machine.bytes().all(|b| b.is_ascii_hexdigit());
     }
-    Ok(if valid { Ok(()) } else { Err(Code::InvalidPeerLocation) })
+    Ok(if valid {
+        Ok(())
+    } else {
+        Err(Code::InvalidPeerLocation)
+    })
 }
 
 /// requestDeliveryData / requestInvoiceData: NOT_NEEDED, OPTIONAL or OBLIGATORY (empty: NOT_NEEDED).
@@ -117,7 +126,10 @@ pub fn request_data(args: &Args) -> Result<Result<RequestData, Code>, Fault> {
     let username = data.token("username")?.to_owned();
     let unique_transfer_id = data.text("uniqueTransferId")?;
     let title = data.text("title")?.to_owned();
-    let (delivery, invoice) = (data.token("requestDeliveryData")?, data.token("requestInvoiceData")?);
+    let (delivery, invoice) = (
+        data.token("requestDeliveryData")?,
+        data.token("requestInvoiceData")?,
+    );
     let description = data.text("description")?;
     for ignored in ["channelInfo", "antiSpamCode"] {
         data.text(ignored)?;
@@ -130,6 +142,10 @@ pub fn request_data(args: &Args) -> Result<Result<RequestData, Code>, Fault> {
         purchase_document(description)?;
         data_option(delivery, Code::InvalidDeliveryOption)?;
         data_option(invoice, Code::InvalidInvoiceOption)?;
-        Ok(RequestData { username, unique_transfer_id, title })
+        Ok(RequestData {
+            username,
+            unique_transfer_id,
+            title,
+        })
     })())
 }

@@ -9,7 +9,10 @@ use crate::soap::{Fault, Reply};
 pub fn fetch_user_location(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     let username = args.token("username")?;
     let mut world = ctx.engine.world();
-    let reachable = world.users.get(username).is_some_and(|u| u.behaviour != Behaviour::Unreachable);
+    let reachable = world
+        .users
+        .get(username)
+        .is_some_and(|u| u.behaviour != Behaviour::Unreachable);
     let outcome = if reachable {
         world.node.location_cache.insert(username.to_owned());
         Ok(())

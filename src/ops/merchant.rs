@@ -12,17 +12,33 @@ pub fn get_merchant_data(ctx: &Ctx, _: &Args) -> Result<Reply, Fault> {
         if world.node.status != "VUI_READY" {
             return Err(Code::VuiCantRead);
         }
-        Ok(world.users.get(&user).map(|u| u.merchant_data.clone()).unwrap_or_default())
+        Ok(world
+            .users
+            .get(&user)
+            .map(|u| u.merchant_data.clone())
+            .unwrap_or_default())
     });
     let (data, code) = match found {
         Ok(data) => (data, Code::Success),
         Err(code) => (MerchantData::default(), code),
     };
-    let or_empty_object = |json: String| if json.is_empty() { "{}".to_owned() } else { json };
+    let or_empty_object = |json: String| {
+        if json.is_empty() {
+            "{}".to_owned()
+        } else {
+            json
+        }
+    };
     let reply = Reply::new()
-        .field("publicProfileJson", or_empty_object(data.public_profile_json))
+        .field(
+            "publicProfileJson",
+            or_empty_object(data.public_profile_json),
+        )
         .field("invoiceDataJson", or_empty_object(data.invoice_data_json))
-        .field("financialAccountJson", or_empty_object(data.financial_account_json))
+        .field(
+            "financialAccountJson",
+            or_empty_object(data.financial_account_json),
+        )
         .field("logo", data.logo_base64);
     Ok(with_status(reply, code))
 }

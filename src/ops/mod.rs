@@ -64,10 +64,19 @@ const OPERATIONS: &[(&str, Operation)] = &[
     ("getHistoryReport", money::get_history_report),
     ("getMerchantData", merchant::get_merchant_data),
     ("giveMoneyRequest", transfer::give_money_request),
-    ("requestPaymentInitiation", requests::request_payment_initiation),
-    ("requestPingPaymentInitiation", requests::request_ping_payment_initiation),
+    (
+        "requestPaymentInitiation",
+        requests::request_payment_initiation,
+    ),
+    (
+        "requestPingPaymentInitiation",
+        requests::request_ping_payment_initiation,
+    ),
     ("requestPersonalData", requests::request_personal_data),
-    ("requestPersonalLoginAuthentication", requests::request_personal_login_authentication),
+    (
+        "requestPersonalLoginAuthentication",
+        requests::request_personal_login_authentication,
+    ),
     ("cancelPaymentRequest", requests::cancel_payment_request),
     ("expectPaymentRequest", requests::expect_payment_request),
     ("startSeriesPayment", series::start_series_payment),
@@ -76,12 +85,18 @@ const OPERATIONS: &[(&str, Operation)] = &[
     ("getMoneyFromVault", vault::get_money_from_vault),
     ("setTreasury", treasury::set_treasury),
     ("setTreasuryParameters", treasury::set_treasury_parameters),
-    ("sendMoneyToTreasuryRequest", treasury::send_money_to_treasury_request),
+    (
+        "sendMoneyToTreasuryRequest",
+        treasury::send_money_to_treasury_request,
+    ),
     ("changeMoney", change::change_money),
     ("changeMonexAtBnode", change::change_monex_at_bnode),
     ("addSlaves", slaves::add_slaves),
     ("checkSlaveStatus", slaves::check_slave_status),
-    ("checkSlavesConnectedToUser", slaves::check_slaves_connected_to_user),
+    (
+        "checkSlavesConnectedToUser",
+        slaves::check_slaves_connected_to_user,
+    ),
     ("fetchUserLocation", location::fetch_user_location),
 ];
 

@@ -14,7 +14,11 @@ pub fn get_money_status(ctx: &Ctx, _: &Args) -> Result<Reply, Fault> {
     let world = ctx.engine.world();
     let currency = world.node.default_currency.clone();
     let user = world.logged_in_user().map(|(_, user)| user);
-    let code = if user.is_some() { Code::Success } else { Code::VuiNotLoggedIn };
+    let code = if user.is_some() {
+        Code::Success
+    } else {
+        Code::VuiNotLoggedIn
+    };
     let balances = |user: Option<&User>, currency: &str| {
         let (free, vault, locked) = user.map_or((0, 0, 0), |u| u.balance(currency));
         vec![
@@ -42,7 +46,11 @@ pub fn get_money_status(ctx: &Ctx, _: &Args) -> Result<Reply, Fault> {
 pub fn get_coin_list(ctx: &Ctx, _: &Args) -> Result<Reply, Fault> {
     let world = ctx.engine.world();
     let user = world.logged_in_user().map(|(_, user)| user);
-    let code = if user.is_some() { Code::Success } else { Code::VuiNotLoggedIn };
+    let code = if user.is_some() {
+        Code::Success
+    } else {
+        Code::VuiNotLoggedIn
+    };
     let mut coins: Vec<(&str, &Coin)> = Vec::new();
     let mut reserved: Vec<(&str, &Coin)> = Vec::new();
     for (currency, wallet) in user.iter().flat_map(|u| &u.wallets) {
@@ -51,7 +59,10 @@ pub fn get_coin_list(ctx: &Ctx, _: &Args) -> Result<Reply, Fault> {
     }
     let mut summary: Vec<((&str, u64), u64)> = Vec::new();
     for &(currency, coin) in &coins {
-        match summary.iter_mut().find(|(key, _)| *key == (currency, coin.value)) {
+        match summary
+            .iter_mut()
+            .find(|(key, _)| *key == (currency, coin.value))
+        {
             Some((_, quantity)) => *quantity += 1,
             None => summary.push(((currency, coin.value), 1)),
         }
@@ -60,7 +71,10 @@ pub fn get_coin_list(ctx: &Ctx, _: &Args) -> Result<Reply, Fault> {
     let summary = summary
         .into_iter()
         .map(|((currency, value), quantity)| {
-            Value::Struct(vec![("amount", amount_value(value, currency)), ("quantity", Value::Number(quantity))])
+            Value::Struct(vec![
+                ("amount", amount_value(value, currency)),
+                ("quantity", Value::Number(quantity)),
+            ])
         })
         .collect();
     let reply = Reply::new()
@@ -78,11 +92,23 @@ fn coin_list(coins: &[(&str, &Coin)]) -> Value {
             .map(|(currency, coin)| {
                 Value::Struct(vec![
                     ("id", Value::Text(coin.id.clone())),
-                    ("value", Value::Text(format!("{}.{:03}", coin.value / 1000, coin.value % 1000))),
+                    (
+                        "value",
+                        Value::Text(format!("{}.{:03}", coin.value / 1000, coin.value % 1000)),
+                    ),
                     ("currency", Value::Text((*currency).to_owned())),
-                    ("expirationDate", Value::Text(coin.expires.format(DATE).to_string())),
-                    ("incomingDate", Value::Text(coin.incoming.format(DATE).to_string())),
-                    ("issuingDate", Value::Text(coin.issued.format(DATE).to_string())),
+                    (
+                        "expirationDate",
+                        Value::Text(coin.expires.format(DATE).to_string()),
+                    ),
+                    (
+                        "incomingDate",
+                        Value::Text(coin.incoming.format(DATE).to_string()),
+                    ),
+                    (
+                        "issuingDate",
+                        Value::Text(coin.issued.format(DATE).to_string()),
+                    ),
                 ])
             })
             .collect(),
@@ -104,23 +130,45 @@ pub fn get_history_report(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     let json = match args.token("format")?.to_ascii_uppercase().as_str() {
         "" | "CSV" => false,
         "JSON" => true,
-        other => return Err(Fault::client(format!("argument format must be CSV or JSON, not \"{other}\""))),
+        other => {
+            return Err(Fault::client(format!(
+                "argument format must be CSV or JSON, not \"{other}\""
+            )))
+        }
     };
     let world = ctx.engine.world();
     let Some((_, user)) = world.logged_in_user() else {
-        return Ok(with_status(Reply::new().field("summary", "").field("history", ""), Code::VuiNotLoggedIn));
+        return Ok(with_status(
+            Reply::new().field("summary", "").field("history", ""),
+            Code::VuiNotLoggedIn,
+        ));
     };
     let entries: Vec<&HistoryEntry> = user
         .history
         .iter()
-        .filter(|e| from.is_none_or(|from| e.finished >= from) && to.is_none_or(|to| e.finished <= to))
+        .filter(|e| {
+            from.is_none_or(|from| e.finished >= from) && to.is_none_or(|to| e.finished <= to)
+        })
         .filter(|e| !only_transactions || e.transaction)
         .collect();
     let incoming: i64 = entries.iter().map(|e| e.amount).filter(|&a| a > 0).sum();
     let outgoing: i64 = entries.iter().map(|e| e.amount).filter(|&a| a < 0).sum();
-    let summary = format!("{} operations; in {incoming}, out {}", entries.len(), -outgoing);
-    let history = if json { history_json(&entries) } else { history_csv(&entries) };
-    Ok(with_status(Reply::new().field("summary", summary).field("history", history), Code::Success))
+    let summary = format!(
+        "{} operations; in {incoming}, out {}",
+        entries.len(),
+        -outgoing
+    );
+    let history = if json {
+        history_json(&entries)
+    } else {
+        history_csv(&entries)
+    };
+    Ok(with_status(
+        Reply::new()
+            .field("summary", summary)
+            .field("history", history),
+        Code::Success,
+    ))
 }
 
 fn report_date(args: &Args, name: &str) -> Result<Option<DateTime<Utc>>, Fault> {
@@ -128,7 +176,11 @@ fn report_date(args: &Args, name: &str) -> Result<Option<DateTime<Utc>>, Fault> 
         "" => Ok(None),
         text => NaiveDateTime::parse_from_str(text, REPORT_DATE)
             .map(|t| Some(t.and_utc()))
-            .map_err(|_| Fault::client(format!("argument {name} must be a date YYYY/MM/DD hh:mm:ss, not \"{text}\""))),
+            .map_err(|_| {
+                Fault::client(format!(
+                    "argument {name} must be a date YYYY/MM/DD hh:mm:ss, not \"{text}\""
+                ))
+            }),
     }
 }
 

@@ -2,7 +2,9 @@
 //! cancellation (§4.18), and announcing an expected incoming payment (§4.21).
 
 use super::args::Args;
-use super::guards::{data_option, logged_in, open_series, peer_location, positive_amount, request_data};
+use super::guards::{
+    data_option, logged_in, open_series, peer_location, positive_amount, request_data,
+};
 use super::{outcome_reply, start_task, task_id_reply, with_status, Code, Ctx};
 use crate::engine::jobs::{ExpectedPayment, PeerRequest, RequestKind, Transfer};
 use crate::engine::task::{JobRequest, TaskId};
@@ -16,7 +18,10 @@ pub fn request_payment_initiation(ctx: &Ctx, args: &Args) -> Result<Reply, Fault
     let series_id = args.token("seriesId")?;
     let data = request_data(args)?;
     args.text("paymentContext")?;
-    let username = data.as_ref().map(|d| d.username.clone()).unwrap_or_default();
+    let username = data
+        .as_ref()
+        .map(|d| d.username.clone())
+        .unwrap_or_default();
     let location = peer_location(args, &username)?;
     let started = logged_in(ctx).and_then(|payee| {
         let data = data?;
@@ -26,10 +31,21 @@ pub fn request_payment_initiation(ctx: &Ctx, args: &Args) -> Result<Reply, Fault
         let series = open_series(ctx, series_id)?;
         let amount = positive_amount(ctx, amount)?;
         location?;
-        let mut transfer = Transfer::new(data.username.clone(), payee, data.username.clone(), amount.value, amount.currency, "PAYMENT_REQUEST");
+        let mut transfer = Transfer::new(
+            data.username.clone(),
+            payee,
+            data.username.clone(),
+            amount.value,
+            amount.currency,
+            "PAYMENT_REQUEST",
+        );
         transfer.series = series;
         transfer.comment = data.title;
-        let job = PeerRequest { kind: RequestKind::Payment, peer: data.username, transfer: Some(transfer) };
+        let job = PeerRequest {
+            kind: RequestKind::Payment,
+            peer: data.username,
+            transfer: Some(transfer),
+        };
         start_task(ctx, job, Some(&data.unique_transfer_id))
     });
     Ok(task_id_reply(started))
@@ -39,12 +55,19 @@ pub fn request_payment_initiation(ctx: &Ctx, args: &Args) -> Result<Reply, Fault
 pub fn request_ping_payment_initiation(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     let data = request_data(args)?;
     args.text("paymentContext")?;
-    let username = data.as_ref().map(|d| d.username.clone()).unwrap_or_default();
+    let username = data
+        .as_ref()
+        .map(|d| d.username.clone())
+        .unwrap_or_default();
     let location = peer_location(args, &username)?;
     let started = logged_in(ctx).and_then(|_| {
         let data = data?;
         location?;
-        let job = PeerRequest { kind: RequestKind::Ping, peer: data.username, transfer: None };
+        let job = PeerRequest {
+            kind: RequestKind::Ping,
+            peer: data.username,
+            transfer: None,
+        };
         start_task(ctx, job, Some(&data.unique_transfer_id))
     });
     Ok(task_id_reply(started))
@@ -76,7 +99,15 @@ pub fn request_personal_data(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
         data_option(delivery, Code::InvalidDeliveryOption)?;
         data_option(invoice, Code::InvalidInvoiceOption)?;
         location?;
-        start_task(ctx, PeerRequest { kind: RequestKind::PersonalData, peer: username, transfer: None }, None)
+        start_task(
+            ctx,
+            PeerRequest {
+                kind: RequestKind::PersonalData,
+                peer: username,
+                transfer: None,
+            },
+            None,
+        )
     });
     Ok(task_id_reply(started))
 }
@@ -97,7 +128,11 @@ pub fn request_personal_login_authentication(ctx: &Ctx, args: &Args) -> Result<R
             return Err(Code::InvalidUsername);
         }
         location?;
-        let job = PeerRequest { kind: RequestKind::LoginAuthentication, peer: username, transfer: None };
+        let job = PeerRequest {
+            kind: RequestKind::LoginAuthentication,
+            peer: username,
+            transfer: None,
+        };
         start_task(ctx, job, None)
     });
     Ok(task_id_reply(started))
@@ -113,7 +148,10 @@ pub fn cancel_payment_request(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
         let id = if !task_id.is_empty() {
             TaskId::parse(task_id).ok_or(Code::InvalidTaskId)?
         } else if !unique_transfer_id.is_empty() {
-            ctx.engine.task_by_transfer_id(unique_transfer_id).ok_or(Code::InvalidTransferId)?.id
+            ctx.engine
+                .task_by_transfer_id(unique_transfer_id)
+                .ok_or(Code::InvalidTransferId)?
+                .id
         } else {
             return Err(Code::InvalidTaskId);
         };
@@ -137,12 +175,26 @@ pub fn expect_payment_request(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
             return Err(Code::InvalidUsername);
         }
         let amount = positive_amount(ctx, amount)?;
-        let transfer = Transfer::new(username.clone(), payee, username, amount.value, amount.currency, "EXPECTED_PAYMENT");
-        start_task(ctx, ExpectedPayment::new(timeout.saturating_mul(1000), transfer), None)
+        let transfer = Transfer::new(
+            username.clone(),
+            payee,
+            username,
+            amount.value,
+            amount.currency,
+            "EXPECTED_PAYMENT",
+        );
+        start_task(
+            ctx,
+            ExpectedPayment::new(timeout.saturating_mul(1000), transfer),
+            None,
+        )
     });
     let (code, id) = match started {
         Ok(id) => (Code::Success, id.to_string()),
         Err(code) => (code, String::new()),
     };
-    Ok(with_status(Reply::new().field("requestPaymentIdConfirmation", id), code))
+    Ok(with_status(
+        Reply::new().field("requestPaymentIdConfirmation", id),
+        code,
+    ))
 }

@@ -17,7 +17,10 @@ pub fn start_series_payment(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     let duration = series.unsigned("seriesSecondDuration")?.unwrap_or(0);
     let series_user = series.token("username")?.to_owned();
     series.text("description")?;
-    let username = data.as_ref().map(|d| d.username.clone()).unwrap_or_default();
+    let username = data
+        .as_ref()
+        .map(|d| d.username.clone())
+        .unwrap_or_default();
     let location = peer_location(args, &username)?;
     let started = logged_in(ctx).and_then(|_| {
         let data = data?;

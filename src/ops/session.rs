@@ -41,7 +41,10 @@ pub fn start_register(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     ] {
         args.text(ignored)?;
     }
-    let merchant_data = match args.element("merchantData").filter(|data| has_content(data)) {
+    let merchant_data = match args
+        .element("merchantData")
+        .filter(|data| has_content(data))
+    {
         None => None,
         Some(data) => {
             let data = Args(data);
@@ -70,7 +73,6 @@ pub fn start_register(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     };
     Ok(task_id_reply(started))
 }
-
 
 fn is_valid_new_username(name: &str) -> bool {
     (4..=64).contains(&name.chars().count())

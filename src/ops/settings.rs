@@ -7,8 +7,13 @@ use crate::soap::{Fault, Reply};
 pub fn read_settings(ctx: &Ctx, _: &Args) -> Result<Reply, Fault> {
     let world = ctx.engine.world();
     let mut machine = world.node.machine_settings.clone();
-    machine.insert("rememberUserPasswordForAutoLogin".into(), world.node.autologin.into());
-    let json = |map: &serde_json::Map<String, serde_json::Value>| serde_json::to_string(map).unwrap_or_default();
+    machine.insert(
+        "rememberUserPasswordForAutoLogin".into(),
+        world.node.autologin.into(),
+    );
+    let json = |map: &serde_json::Map<String, serde_json::Value>| {
+        serde_json::to_string(map).unwrap_or_default()
+    };
     let mut reply = status_reply(Code::Success)
         .field("machineSettingsJson", json(&machine))
         .field("userSettingsJson", json(&world.node.user_settings));

@@ -9,7 +9,11 @@ use crate::engine::world::Slave;
 use crate::soap::{Element, Fault, Reply, Value};
 
 pub fn add_slaves(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
-    let slaves = args.items("newSlaves").into_iter().map(slave_address).collect::<Result<Vec<_>, _>>()?;
+    let slaves = args
+        .items("newSlaves")
+        .into_iter()
+        .map(slave_address)
+        .collect::<Result<Vec<_>, _>>()?;
     let create_new = args.boolean("createNew")?.unwrap_or(false);
     let started = master_mode(ctx)
         .and_then(|()| logged_in(ctx))
@@ -35,13 +39,21 @@ pub fn check_slave_status(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
 
 pub fn check_slaves_connected_to_user(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     let username = args.token("username")?;
-    let found = master_mode(ctx).and_then(|()| logged_in(ctx)).and_then(|_| {
-        let world = ctx.engine.world();
-        if !world.users.contains_key(username) {
-            return Err(Code::InvalidUsername);
-        }
-        Ok(world.node.slaves.iter().filter(|s| s.user.as_deref() == Some(username)).map(status_item).collect())
-    });
+    let found = master_mode(ctx)
+        .and_then(|()| logged_in(ctx))
+        .and_then(|_| {
+            let world = ctx.engine.world();
+            if !world.users.contains_key(username) {
+                return Err(Code::InvalidUsername);
+            }
+            Ok(world
+                .node
+                .slaves
+                .iter()
+                .filter(|s| s.user.as_deref() == Some(username))
+                .map(status_item)
+                .collect())
+        });
     let (items, code) = match found {
         Ok(items) => (items, Code::Success),
         Err(code) => (Vec::new(), code),
@@ -51,7 +63,10 @@ pub fn check_slaves_connected_to_user(ctx: &Ctx, args: &Args) -> Result<Reply, F
 
 fn status_item(slave: &Slave) -> Value {
     let ip_location = |(ip, port): &(String, u16)| {
-        Value::Struct(vec![("ip", Value::Text(ip.clone())), ("port", Value::Number(u64::from(*port)))])
+        Value::Struct(vec![
+            ("ip", Value::Text(ip.clone())),
+            ("port", Value::Number(u64::from(*port))),
+        ])
     };
     let (buddy_ip, buddy_port) = &slave.application;
     Value::Struct(vec![
@@ -84,9 +99,21 @@ fn status_item(slave: &Slave) -> Value {
 
 fn slave_address(item: &Element) -> Result<SlaveAddress, Fault> {
     let item = Args(item);
-    let soap = item.element("soapAddress").map(ip_location).transpose()?.unwrap_or_default();
-    let application = item.element("applicationAddress").map(ip_location).transpose()?.unwrap_or_default();
-    Ok(SlaveAddress { soap, application, machine_id: item.token("machineIdHex")?.to_owned() })
+    let soap = item
+        .element("soapAddress")
+        .map(ip_location)
+        .transpose()?
+        .unwrap_or_default();
+    let application = item
+        .element("applicationAddress")
+        .map(ip_location)
+        .transpose()?
+        .unwrap_or_default();
+    Ok(SlaveAddress {
+        soap,
+        application,
+        machine_id: item.token("machineIdHex")?.to_owned(),
+    })
 }
 
 fn ip_location(element: &Element) -> Result<(String, u16), Fault> {

@@ -2,7 +2,9 @@
 //! pays out (MONEY_COLLECT). Arguments are checked in the order the docs list their errors.
 
 use super::args::Args;
-use super::guards::{logged_in, open_series, peer_location, positive_amount, purchase_document, transfer_id};
+use super::guards::{
+    logged_in, open_series, peer_location, positive_amount, purchase_document, transfer_id,
+};
 use super::{start_task, task_id_reply, Code, Ctx};
 use crate::engine::jobs::{GiveMoney, Transfer};
 use crate::soap::{Fault, Reply};
@@ -31,8 +33,19 @@ pub fn give_money_request(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
         let amount = positive_amount(ctx, amount)?;
         location?;
         purchase_document(description)?;
-        let kind = if payout { "MONEY_COLLECT" } else { "GIVE_MONEY" };
-        let mut transfer = Transfer::new(payer, username.clone(), username, amount.value, amount.currency, kind);
+        let kind = if payout {
+            "MONEY_COLLECT"
+        } else {
+            "GIVE_MONEY"
+        };
+        let mut transfer = Transfer::new(
+            payer,
+            username.clone(),
+            username,
+            amount.value,
+            amount.currency,
+            kind,
+        );
         transfer.payout = payout;
         transfer.series = series;
         transfer.comment = short_description;

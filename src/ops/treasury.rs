@@ -47,12 +47,14 @@ pub fn set_treasury_parameters(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
 pub fn send_money_to_treasury_request(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     let cashier = args.token("cashierName")?.to_owned();
     let unique_transfer_id = args.text("uniqueTransferId")?;
-    let started = master_mode(ctx).and_then(|()| logged_in(ctx)).and_then(|_| {
-        if cashier.is_empty() {
-            return Err(Code::InvalidUsername);
-        }
-        let unique_transfer_id = transfer_id(unique_transfer_id)?;
-        start_task(ctx, SendToTreasury::new(cashier), Some(&unique_transfer_id))
-    });
+    let started = master_mode(ctx)
+        .and_then(|()| logged_in(ctx))
+        .and_then(|_| {
+            if cashier.is_empty() {
+                return Err(Code::InvalidUsername);
+            }
+            let unique_transfer_id = transfer_id(unique_transfer_id)?;
+            start_task(ctx, SendToTreasury::new(cashier), Some(&unique_transfer_id))
+        });
     Ok(task_id_reply(started))
 }

@@ -11,7 +11,11 @@ pub fn send_money_to_vault(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     let amount = args.amount(&["amount"])?;
     let started = logged_in(ctx).and_then(|user| {
         let amount = positive_amount(ctx, amount)?;
-        start_task(ctx, Vault::new(VaultDirection::ToVault, user, amount.value, amount.currency), None)
+        start_task(
+            ctx,
+            Vault::new(VaultDirection::ToVault, user, amount.value, amount.currency),
+            None,
+        )
     });
     Ok(task_id_reply(started))
 }
@@ -25,7 +29,16 @@ pub fn get_money_from_vault(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
         if ctx.engine.world().node.mpin != mpin {
             return Err(Code::InvalidPassword);
         }
-        start_task(ctx, Vault::new(VaultDirection::FromVault, user, amount.value, amount.currency), None)
+        start_task(
+            ctx,
+            Vault::new(
+                VaultDirection::FromVault,
+                user,
+                amount.value,
+                amount.currency,
+            ),
+            None,
+        )
     });
     Ok(task_id_reply(started))
 }

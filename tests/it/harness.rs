@@ -357,7 +357,10 @@ pub fn xml_arguments(value: &toml::Value, substitute: &dyn Fn(&str) -> String) -
         for (name, value) in table {
             let inner = match value {
                 toml::Value::Table(_) => xml_arguments(value, substitute),
-                toml::Value::Array(items) => items.iter().map(|item| format!("<item>{}</item>", xml_arguments(item, substitute))).collect(),
+                toml::Value::Array(items) => items
+                    .iter()
+                    .map(|item| format!("<item>{}</item>", xml_arguments(item, substitute)))
+                    .collect(),
                 toml::Value::String(text) => escape(&substitute(text)),
                 toml::Value::Integer(n) => n.to_string(),
                 toml::Value::Boolean(b) => b.to_string(),

@@ -3,13 +3,21 @@
 mod harness;
 
 mod binary;
+mod coins;
 mod exchanges;
 mod expiry;
 mod faults;
 mod interop;
 mod journey;
+mod money;
+mod node_data;
 mod passwords;
 mod progression;
+mod requests;
+mod rules;
+mod series;
+mod slaves;
 mod statuses;
 mod task_status;
+mod treasury;
 mod wsdl;

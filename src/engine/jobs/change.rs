@@ -11,6 +11,9 @@ use crate::engine::status::Status;
 use crate::engine::task::{Job, Step, StepCtx};
 use crate::engine::world::{decompose, Coin, HistoryEntry, DENOMINATIONS};
 
+/// The most coins one change at the bank node hands out.
+const MAX_COINS: u64 = 10_000;
+
 pub struct ChangeMoney {
     pub user: String,
     pub amount: u64,
@@ -90,7 +93,7 @@ impl Job for ChangeAtBnode {
 
     fn next(&mut self, current: Status, ctx: &mut StepCtx) -> Step {
         match current {
-            Status::Preparation => match self.target_values() {
+            Status::Preparation => match self.target_coins() {
                 Err(why) => Step::fail(Status::InvalidData, why),
                 Ok(_) => Step::to(Status::Searching),
             },
@@ -114,10 +117,11 @@ impl Job for ChangeAtBnode {
 }
 
 impl ChangeAtBnode {
-    /// The face values the amount is to be changed into; `Err` says what is wrong with the request.
-    fn target_values(&self) -> Result<Result<Vec<u64>, String>, String> {
+    /// The coins (face value, count) the amount is to be changed into. The outer `Err` says
+    /// what is wrong with the request; the inner one why no such change can be made.
+    fn target_coins(&self) -> Result<Result<Vec<(u64, u64)>, String>, String> {
         let value = self.value.trim();
-        Ok(match self.change_type.as_str() {
+        let coins = match self.change_type.as_str() {
             "AMOUNT" => {
                 // The target coin's face value, in milli-billons.
                 let milli: u64 = value
@@ -125,25 +129,34 @@ impl ChangeAtBnode {
                     .map_err(|_| format!("value \"{value}\" is not a number of milli-billons"))?;
                 let face = milli / 1000;
                 if milli % 1000 != 0 || !DENOMINATIONS.contains(&face) {
-                    Err(format!("{milli} milli-billons is not a coin's face value"))
-                } else if self.amount % face != 0 {
-                    Err(format!("{} cannot be made of coins of {face}", self.amount))
-                } else {
-                    Ok(vec![face; (self.amount / face) as usize])
+                    return Ok(Err(format!(
+                        "{milli} milli-billons is not a coin's face value"
+                    )));
                 }
+                if self.amount % face != 0 {
+                    return Ok(Err(format!(
+                        "{} cannot be made of coins of {face}",
+                        self.amount
+                    )));
+                }
+                vec![(face, self.amount / face)]
             }
             "HISTOGRAM" => {
                 let allowed =
                     curve(value).ok_or_else(|| format!("\"{value}\" is not an issuance curve"))?;
-                let values = decompose(self.amount, &allowed);
-                if values.iter().sum::<u64>() == self.amount {
-                    Ok(values)
-                } else {
-                    Err(format!(
+                let mut left = self.amount;
+                let mut coins = Vec::new();
+                for &face in allowed.iter().rev() {
+                    coins.push((face, left / face));
+                    left %= face;
+                }
+                if left != 0 {
+                    return Ok(Err(format!(
                         "{} cannot be made of the coins of {value}",
                         self.amount
-                    ))
+                    )));
                 }
+                coins
             }
             "FACE_VALUE" => {
                 let counts = value
@@ -158,48 +171,59 @@ impl ChangeAtBnode {
                         DENOMINATIONS.len()
                     ));
                 }
-                let values: Vec<u64> = counts
-                    .iter()
-                    .zip(DENOMINATIONS)
-                    .flat_map(|(&count, face)| {
-                        std::iter::repeat_n(face, count.min(1_000_000) as usize)
-                    })
-                    .collect();
-                if values.iter().sum::<u64>() == self.amount {
-                    Ok(values)
-                } else {
-                    Err(format!(
-                        "the face values add up to {}, not {}",
-                        values.iter().sum::<u64>(),
+                let coins: Vec<(u64, u64)> = DENOMINATIONS.iter().copied().zip(counts).collect();
+                let total = coins.iter().try_fold(0u64, |sum, &(face, count)| {
+                    sum.checked_add(face.checked_mul(count)?)
+                });
+                if total != Some(self.amount) {
+                    return Ok(Err(format!(
+                        "the face values do not add up to {}",
                         self.amount
-                    ))
+                    )));
                 }
+                coins
             }
             other => {
                 return Err(format!(
                     "changeMonexType \"{other}\" is not AMOUNT, HISTOGRAM or FACE_VALUE"
                 ))
             }
-        })
+        };
+        if coins.iter().map(|&(_, count)| count).sum::<u64>() > MAX_COINS {
+            return Ok(Err(format!(
+                "the bank node hands out at most {MAX_COINS} coins at a time"
+            )));
+        }
+        Ok(Ok(coins
+            .into_iter()
+            .filter(|&(_, count)| count > 0)
+            .collect()))
     }
 
     fn change(&self, ctx: &mut StepCtx) -> Result<Step, Step> {
         let now = ctx.now;
-        let values = match self.target_values() {
-            Ok(Ok(values)) => values,
-            Ok(Err(why)) => return Err(mismatch(&why)),
-            Err(why) => return Err(Step::fail(Status::InvalidData, why)),
-        };
         let (wallet, mint) = ctx
             .world
             .wallet_and_mint(&self.user, &self.currency)
             .ok_or_else(|| Step::fail(Status::UserNotFound, "the node's user is gone"))?;
+        if wallet.free() < self.amount {
+            return Err(collecting_failed(self.amount, &self.currency));
+        }
+        let coins = match self.target_coins() {
+            Ok(Ok(coins)) => coins,
+            Ok(Err(why)) => return Err(mismatch(&why)),
+            Err(why) => return Err(Step::fail(Status::InvalidData, why)),
+        };
         // The bank node can break any coin, so only the free balance matters.
         let taken = wallet
             .take(self.amount, mint, now)
             .ok_or_else(|| collecting_failed(self.amount, &self.currency))?;
         let coins_in = taken.len();
-        let change: Vec<Coin> = values.iter().map(|&value| mint.coin(value, now)).collect();
+        let change: Vec<Coin> = coins
+            .iter()
+            .flat_map(|&(face, count)| std::iter::repeat_n(face, count as usize))
+            .map(|face| mint.coin(face, now))
+            .collect();
         let coins_out = change.len();
         wallet.receive(change, now);
         record(

@@ -38,7 +38,10 @@ impl GiveMoney {
     fn searched(&mut self, ctx: &mut StepCtx) -> Result<Step, Step> {
         let transfer = &self.transfer;
         if let Some(series) = transfer.series.clone() {
-            count_in_series(ctx, &series, transfer.amount)?;
+            // Beyond the series' limits is a refusal, not a failure of the series.
+            if let Err(refused) = count_in_series(ctx, &series, transfer.amount) {
+                return Ok(refused);
+            }
         }
         search(ctx, &transfer.payee)?;
         if transfer.payee == transfer.payer {

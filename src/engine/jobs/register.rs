@@ -41,7 +41,8 @@ impl Job for Register {
             // Someone may have taken the name while this task was writing.
             Status::Transferring if world.users.contains_key(&self.username) => self.name_taken(),
             Status::Transferring => {
-                let mut user = User::registered(self.password.clone(), self.merchant_data.is_some(), now);
+                let mut user =
+                    User::registered(self.password.clone(), self.merchant_data.is_some(), now);
                 user.merchant_data = self.merchant_data.clone().unwrap_or_default();
                 world.users.insert(self.username.clone(), user);
                 Step::to(Status::FinishedOk).with("username", self.username.as_str())

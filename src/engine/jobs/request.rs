@@ -75,8 +75,11 @@ impl PeerRequest {
     fn searched(&mut self, ctx: &mut StepCtx) -> Result<Step, Step> {
         if let Some(transfer) = &self.transfer {
             if let Some(series) = transfer.series.clone() {
-                // The user agreed to the whole series: no decision per payment.
-                count_in_series(ctx, &series, transfer.amount)?;
+                // The user agreed to the whole series: no decision per payment. A payment
+                // beyond the series' limits is refused, which is not a failure of the series.
+                if let Err(refused) = count_in_series(ctx, &series, transfer.amount) {
+                    return Ok(refused);
+                }
                 search(ctx, &self.peer)?;
                 return Ok(self.accepted(ctx));
             }

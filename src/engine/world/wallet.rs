@@ -93,35 +93,33 @@ impl Wallet {
         }));
     }
 
-    /// Coins worth exactly `amount` from the free ones, breaking one larger coin into change
-    /// when no combination fits; `None` (and nothing taken) when the free balance is short.
+    /// Coins worth exactly `amount` from the free ones, largest first; when they cannot make
+    /// it exactly, the smallest coin left is split into the rest and its change, as a till
+    /// would. `None` (and nothing taken) when the free balance is short.
     pub fn take(&mut self, amount: u64, mint: &mut Mint, now: DateTime<Utc>) -> Option<Vec<Coin>> {
         if amount > self.free() {
             return None;
         }
-        loop {
-            if let Some(exact) = self.take_exact(amount) {
-                return Some(exact);
-            }
-            // Break the smallest coin that covers the amount (or else the largest) into
-            // smaller ones. Each break makes coins smaller, so this ends, at worst in 1s.
-            let breakable = self.coins.iter().enumerate().filter(|(_, c)| c.value > 1);
-            let position = breakable
-                .clone()
-                .filter(|(_, c)| c.value >= amount)
-                .min_by_key(|(_, c)| c.value)
-                .or_else(|| breakable.max_by_key(|(_, c)| c.value))
-                .map(|(i, _)| i)?;
-            let broken = self.coins.remove(position);
-            let smaller: Vec<u64> = DENOMINATIONS
-                .iter()
-                .copied()
-                .filter(|&d| d < broken.value)
-                .collect();
-            for value in decompose(broken.value, &smaller) {
-                self.coins.push(mint.coin(value, now));
+        let mut coins = std::mem::take(&mut self.coins);
+        coins.sort_by_key(|c| std::cmp::Reverse(c.value));
+        let (mut taken, mut kept) = (Vec::new(), Vec::new());
+        let mut left = amount;
+        for coin in coins {
+            if coin.value <= left {
+                left -= coin.value;
+                taken.push(coin);
+            } else {
+                kept.push(coin);
             }
         }
+        if left > 0 {
+            // Every coin kept is worth more than what is left, and there is one: free >= amount.
+            let split = kept.pop().expect("a coin larger than the rest");
+            taken.extend(mint.coins_for(left, now));
+            kept.extend(mint.coins_for(split.value - left, now));
+        }
+        self.coins = kept;
+        Some(taken)
     }
 
     /// Coins worth exactly `amount`, largest first, without breaking any; `None` (and
