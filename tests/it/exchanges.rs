@@ -1,13 +1,19 @@
 //! Golden exchanges: `fixtures/exchanges/<scenario>/NN-<op>.request.xml` is posted in order
 //! to a fresh emulator (default world, tasks finish at once) and the answer must equal
 //! `NN-<op>.response.xml`, with task ids masked as `{{task:NN}}` (the id step NN returned)
-//! and the process id as `{{pid}}`. Requests may use `{{task:NN}}` too.
+//! (or the requestPaymentIdConfirmation it returned), the process id as `{{pid}}`, and dates
+//! and times as `{{datetime}}`, `{{date}}` and `{{time}}`. Requests may use `{{task:NN}}` too.
+//! A scenario with a `world.toml` runs on that world instead of the default one.
 //! `BLESS=1 cargo test exchanges` rewrites the responses from what the emulator answers.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::harness::start;
+use cnode_emulator::engine::world::WorldFile;
+use cnode_emulator::ops::operation_names;
+use cnode_emulator::Settings;
+
+use crate::harness::start_with;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/exchanges");
 
@@ -32,8 +38,37 @@ fn every_golden_exchange_replays() {
     );
 }
 
+#[test]
+fn every_operation_has_exchanges_in_both_styles() {
+    let names: Vec<String> = walk(Path::new(DIR))
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    for operation in operation_names() {
+        for style in ["style-a", "style-b"] {
+            let found = names
+                .iter()
+                .any(|n| n.contains(style) && n.ends_with(&format!("-{operation}.request.xml")));
+            assert!(found, "no {style} exchange for {operation}");
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .flat_map(|p| if p.is_dir() { walk(&p) } else { vec![p] })
+        .collect()
+}
+
 fn replay(scenario: &Path, bless: bool) -> Vec<String> {
-    let emulator = start();
+    let mut settings = Settings::for_tests();
+    if let Ok(world) = fs::read_to_string(scenario.join("world.toml")) {
+        settings.world =
+            WorldFile::from_toml(&world).unwrap_or_else(|e| panic!("{}: {e}", scenario.display()));
+    }
+    let emulator = start_with(settings);
     let mut requests: Vec<PathBuf> = fs::read_dir(scenario)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -53,12 +88,11 @@ fn replay(scenario: &Path, bless: bool) -> Vec<String> {
         let reply = emulator.post(&request);
         if reply.status == 200 {
             let answer = reply.answer();
-            if let Some(id) = answer
+            let id = answer
                 .ret
-                .child("taskId")
-                .map(|e| e.text.clone())
-                .filter(|id| !id.is_empty())
-            {
+                .child_of(&["taskId", "requestPaymentIdConfirmation"])
+                .map(|e| e.text.clone());
+            if let Some(id) = id.filter(|id| id.len() == 26) {
                 if !task_ids.iter().any(|(_, known)| *known == id) {
                     task_ids.push((step.clone(), id));
                 }
@@ -99,10 +133,47 @@ fn mask(text: &str, task_ids: &[(String, String)]) -> String {
     let masked = task_ids.iter().fold(text.to_owned(), |text, (step, id)| {
         text.replace(id.as_str(), &format!("{{{{task:{step}}}}}"))
     });
-    masked.replace(
+    let masked = masked.replace(
         &format!("<pid>{}</pid>", std::process::id()),
         "<pid>{{pid}}</pid>",
-    )
+    );
+    mask_times(&masked)
+}
+
+/// `2026-11-22 10:00:00` → `{{datetime}}`, `2026/11/22` → `{{date}}`, `10:00:00` → `{{time}}`.
+fn mask_times(text: &str) -> String {
+    let shapes = [
+        ("dddd-dd-dd dd:dd:dd", "{{datetime}}"),
+        ("dddd/dd/dd", "{{date}}"),
+        ("dd:dd:dd", "{{time}}"),
+    ];
+    let bytes = text.as_bytes();
+    let fits = |at: usize, shape: &str| {
+        bytes.len() >= at + shape.len()
+            && shape.bytes().zip(&bytes[at..]).all(|(s, &b)| {
+                if s == b'd' {
+                    b.is_ascii_digit()
+                } else {
+                    s == b
+                }
+            })
+    };
+    let mut out = String::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        match shapes.iter().find(|(shape, _)| fits(at, shape)) {
+            Some((shape, mask)) => {
+                out.push_str(mask);
+                at += shape.len();
+            }
+            None => {
+                let ch = text[at..].chars().next().unwrap();
+                out.push(ch);
+                at += ch.len_utf8();
+            }
+        }
+    }
+    out
 }
 
 fn normalize(xml: &str) -> String {
