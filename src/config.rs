@@ -26,6 +26,12 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Start with the clock frozen (tests move it themselves).
     pub frozen_clock: bool,
+    /// Serve the admin API under /__admin/.
+    pub admin: bool,
+    /// Require `Authorization: Bearer <token>` on the admin API.
+    pub admin_token: Option<String>,
+    /// SOAP exchanges the journal keeps; 0 turns it off.
+    pub journal_size: usize,
 }
 
 impl Default for Settings {
@@ -39,6 +45,9 @@ impl Default for Settings {
             parse_limits: ParseLimits::default(),
             workers: None,
             frozen_clock: false,
+            admin: true,
+            admin_token: None,
+            journal_size: 1000,
         }
     }
 }
@@ -84,6 +93,31 @@ pub struct Cli {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "CNODE_WORKERS", value_name = "N")]
     pub workers: Option<usize>,
+
+    /// Serve the admin API under /__admin/ (on or off).
+    #[arg(long, env = "CNODE_ADMIN", value_name = "on|off", default_value = "on", value_parser = parse_switch)]
+    pub admin: bool,
+
+    /// Require `Authorization: Bearer TOKEN` on the admin API.
+    #[arg(long, env = "CNODE_ADMIN_TOKEN", value_name = "TOKEN")]
+    pub admin_token: Option<String>,
+
+    /// SOAP exchanges the journal keeps (0 turns it off).
+    #[arg(
+        long,
+        env = "CNODE_JOURNAL_SIZE",
+        value_name = "N",
+        default_value = "1000"
+    )]
+    pub journal_size: usize,
+}
+
+fn parse_switch(text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "on" | "true" | "1" | "yes" => Ok(true),
+        "off" | "false" | "0" | "no" => Ok(false),
+        other => Err(format!("\"{other}\" is not on or off")),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -125,6 +159,9 @@ impl Cli {
             ops: OpsConfig { task_not_found },
             max_body: self.max_body,
             workers: self.workers,
+            admin: self.admin,
+            admin_token: self.admin_token,
+            journal_size: self.journal_size,
             ..Settings::default()
         })
     }

@@ -5,9 +5,11 @@ use std::sync::Arc;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use crate::engine::status::Status;
 use crate::engine::Engine;
+use crate::journal::{Exchange, Journal};
 use crate::ops::{self, Ctx, OpsConfig};
-use crate::soap::{self, Fault, FaultCode, ParseLimits};
+use crate::soap::{self, Fault, ParseLimits};
 
 const WSDL_TEMPLATE: &str = include_str!("../wsdl/cnode.wsdl");
 const ADDRESS_PLACEHOLDER: &str = "{{SOAP_ADDRESS}}";
@@ -17,9 +19,19 @@ pub struct AppState {
     pub ops: OpsConfig,
     pub parse_limits: ParseLimits,
     pub max_body: usize,
+    pub journal: Journal,
+    /// `None`: no admin API; `Some(None)`: open; `Some(Some(token))`: bearer token required.
+    pub admin: Option<Option<String>>,
 }
 
-pub fn routes(config: &mut web::ServiceConfig) {
+/// The header that dictates the path of the task a request creates, e.g.
+/// `SEARCHING,FINISHED_ERR_BUYER_LIMITS_EXCEEDED`.
+pub const OUTCOME_HEADER: &str = "X-Cnode-Outcome";
+
+pub fn routes(config: &mut web::ServiceConfig, admin: bool) {
+    if admin {
+        config.service(web::scope("/__admin").configure(crate::admin::routes));
+    }
     config
         .route("/", web::post().to(soap_endpoint))
         .route("/", web::get().to(root))
@@ -33,6 +45,7 @@ async fn soap_endpoint(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let started = std::time::Instant::now();
     if declared_length(&req).is_some_and(|length| length > state.max_body) {
         return too_large(state.max_body);
     }
@@ -46,18 +59,71 @@ async fn soap_endpoint(
         }
         Ok(Ok(body)) => body,
     };
-    let call = match soap::parse_call(&body, &state.parse_limits) {
+    let (status, operation, answer) = serve(&req, &body, &state);
+    if state.journal.is_on() {
+        state.journal.record(Exchange {
+            seq: 0,
+            at: state.engine.wall_now(),
+            operation,
+            http_status: status.as_u16(),
+            duration_micros: started.elapsed().as_micros() as u64,
+            request: String::from_utf8_lossy(&body).into_owned(),
+            response: String::from_utf8_lossy(&answer).into_owned(),
+        });
+    }
+    if status != StatusCode::OK {
+        log::debug!("answered a SOAP fault ({status})");
+    }
+    xml_response(status, answer)
+}
+
+/// One call: (HTTP status, operation, answer).
+fn serve(req: &HttpRequest, body: &[u8], state: &AppState) -> (StatusCode, String, Vec<u8>) {
+    let fault = |fault: Fault| (StatusCode::INTERNAL_SERVER_ERROR, soap::write_fault(&fault));
+    let call = match soap::parse_call(body, &state.parse_limits) {
         Ok(call) => call,
-        Err(fault) => return fault_response(StatusCode::INTERNAL_SERVER_ERROR, &fault),
+        Err(error) => {
+            let (status, answer) = fault(error);
+            return (status, String::new(), answer);
+        }
+    };
+    let outcome = match outcome_header(req) {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            let (status, answer) = fault(error);
+            return (status, call.operation, answer);
+        }
     };
     let ctx = Ctx {
         engine: &state.engine,
         config: &state.ops,
+        outcome,
     };
-    match ops::dispatch(&ctx, &call) {
-        Ok(reply) => xml_response(StatusCode::OK, soap::write_reply(&call.operation, &reply)),
-        Err(fault) => fault_response(StatusCode::INTERNAL_SERVER_ERROR, &fault),
-    }
+    let (status, answer) = match ops::dispatch(&ctx, &call) {
+        Ok(reply) => (StatusCode::OK, soap::write_reply(&call.operation, &reply)),
+        Err(error) => fault(error),
+    };
+    (status, call.operation, answer)
+}
+
+/// The path an `X-Cnode-Outcome` header dictates, if sent.
+fn outcome_header(req: &HttpRequest) -> Result<Option<Vec<Status>>, Fault> {
+    let Some(value) = req.headers().get(OUTCOME_HEADER) else {
+        return Ok(None);
+    };
+    let value = value.to_str().unwrap_or_default();
+    let path = value
+        .split(',')
+        .map(|name| {
+            Status::parse(name.trim()).ok_or_else(|| {
+                Fault::client(format!(
+                    "{OUTCOME_HEADER}: \"{}\" is not a task status",
+                    name.trim()
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(path))
 }
 
 async fn root(req: HttpRequest) -> HttpResponse {
@@ -126,12 +192,7 @@ fn too_large(limit: usize) -> HttpResponse {
 }
 
 fn fault_response(status: StatusCode, fault: &Fault) -> HttpResponse {
-    let level = if fault.code == FaultCode::Server {
-        log::Level::Warn
-    } else {
-        log::Level::Debug
-    };
-    log::log!(level, "answered a SOAP fault: {fault}");
+    log::debug!("answered a SOAP fault: {fault}");
     xml_response(status, soap::write_fault(fault))
 }
 

@@ -4,9 +4,11 @@
 //! operation) → [`engine`] (tasks, world, clock) → back out as a reply envelope.
 //! [`startup`] and [`http`] wire it to actix-web; [`TestServer`] runs it inside a test.
 
+pub mod admin;
 pub mod config;
 pub mod engine;
 pub mod http;
+pub mod journal;
 pub mod ops;
 pub mod soap;
 pub mod startup;

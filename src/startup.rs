@@ -13,6 +13,7 @@ use crate::config::Settings;
 use crate::engine::clock::Clock;
 use crate::engine::{ticker, Engine};
 use crate::http::{self, AppState};
+use crate::journal::Journal;
 
 pub struct Emulator {
     server: Server,
@@ -35,9 +36,15 @@ impl Emulator {
             ops: settings.ops,
             parse_limits: settings.parse_limits,
             max_body: settings.max_body,
+            journal: Journal::new(settings.journal_size),
+            admin: settings.admin.then(|| settings.admin_token.clone()),
         });
-        let mut server =
-            HttpServer::new(move || App::new().app_data(state.clone()).configure(http::routes));
+        let admin = settings.admin;
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .configure(|config| http::routes(config, admin))
+        });
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }

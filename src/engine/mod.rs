@@ -2,6 +2,9 @@
 //! It knows nothing of XML or HTTP; `ops/` calls it with plain values.
 
 pub mod clock;
+mod control;
+
+pub use control::{ForceError, HistoryStep, TaskDetail, TaskFilter};
 pub mod jobs;
 pub mod status;
 pub mod store;
@@ -43,6 +46,8 @@ impl Default for EngineConfig {
 pub struct Engine {
     clock: Arc<Clock>,
     config: EngineConfig,
+    /// The world file the engine started from, for a reset.
+    initial_world: WorldFile,
     world: Mutex<World>,
     store: TaskStore,
     due: DueQueue,
@@ -71,10 +76,12 @@ pub enum StartError {
 
 impl Engine {
     pub fn new(world: &WorldFile, config: EngineConfig, clock: Arc<Clock>) -> Engine {
+        let initial_world = world.clone();
         let world = World::new(world, clock.wall(clock.now()));
         Engine {
             clock,
             config,
+            initial_world,
             world: Mutex::new(world),
             store: TaskStore::default(),
             due: DueQueue::default(),
@@ -102,6 +109,21 @@ impl Engine {
         job: Box<dyn Job>,
         unique_transfer_id: Option<String>,
     ) -> Result<TaskId, StartError> {
+        self.start_task_with_outcome(job, unique_transfer_id, None)
+    }
+
+    /// Starts a task; with an `outcome`, the task walks those statuses instead of doing its
+    /// job (it keeps its type and leaves the world alone).
+    pub fn start_task_with_outcome(
+        &self,
+        job: Box<dyn Job>,
+        unique_transfer_id: Option<String>,
+        outcome: Option<Vec<Status>>,
+    ) -> Result<TaskId, StartError> {
+        let job: Box<dyn Job> = match outcome {
+            Some(path) => Box::new(jobs::Scripted::new(job.type_name(), path)),
+            None => job,
+        };
         if job.is_session_job() {
             let mut running = lock(&self.session_task);
             if running.is_some_and(|id| self.is_unfinished(id)) {
@@ -333,6 +355,11 @@ impl DueQueue {
         let next = heap.peek().map_or(Millis::MAX, |Reverse((at, _))| *at);
         self.earliest.store(next, Ordering::Release);
         ready
+    }
+
+    fn clear(&self) {
+        lock(&self.heap).clear();
+        self.earliest.store(Millis::MAX, Ordering::Release);
     }
 
     fn earliest(&self) -> Option<Millis> {

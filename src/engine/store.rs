@@ -132,6 +132,20 @@ impl TaskStore {
         self.lock_expiry().front().map(|&(at, _)| at)
     }
 
+    /// Calls `f` on every task, live or expired, one shard at a time.
+    pub fn for_each(&self, mut f: impl FnMut(&Task)) {
+        for task in self.tasks.iter() {
+            f(&task);
+        }
+    }
+
+    /// Forgets every task.
+    pub fn clear(&self) {
+        self.tasks.clear();
+        self.by_transfer_id.clear();
+        self.lock_expiry().clear();
+    }
+
     pub fn len(&self) -> usize {
         self.tasks.len()
     }

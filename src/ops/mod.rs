@@ -45,6 +45,8 @@ impl Default for OpsConfig {
 pub struct Ctx<'a> {
     pub engine: &'a Engine,
     pub config: &'a OpsConfig,
+    /// A path the caller dictated for the task this call creates (X-Cnode-Outcome).
+    pub outcome: Option<Vec<crate::engine::status::Status>>,
 }
 
 type Operation = fn(&Ctx, &args::Args) -> Result<Reply, Fault>;
@@ -143,7 +145,11 @@ fn start_task(
 ) -> Result<TaskId, Code> {
     use crate::engine::StartError;
     ctx.engine
-        .start_task(Box::new(job), unique_transfer_id.map(str::to_owned))
+        .start_task_with_outcome(
+            Box::new(job),
+            unique_transfer_id.map(str::to_owned),
+            ctx.outcome.clone(),
+        )
         .map_err(|error| match error {
             StartError::TransferIdInUse => Code::InvalidTransferId,
             StartError::SessionTaskRunning => Code::TaskAlreadyRunning,

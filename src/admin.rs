@@ -1,0 +1,319 @@
+//! The admin API under /__admin/ (JSON): tasks, forced outcomes, the clock, the world, the
+//! journal, and a full reset. Described by /__admin/openapi.json.
+
+use std::time::Duration;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::engine::status::Status;
+use crate::engine::task::TaskId;
+use crate::engine::{ForceError, TaskFilter};
+use crate::http::AppState;
+use crate::units::parse_duration;
+
+const OPENAPI: &str = include_str!("admin/openapi.json");
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/openapi.json", web::get().to(openapi))
+        .route("/tasks", web::get().to(list_tasks))
+        .route("/tasks/{id}", web::get().to(get_task))
+        .route("/tasks/{id}", web::delete().to(delete_task))
+        .route("/tasks/{id}/force", web::post().to(force_task))
+        .route("/clock", web::get().to(clock))
+        .route("/clock/freeze", web::post().to(freeze))
+        .route("/clock/resume", web::post().to(resume))
+        .route("/clock/advance", web::post().to(advance))
+        .route("/world", web::get().to(world))
+        .route("/world/reset", web::post().to(reset_world))
+        .route("/journal", web::get().to(journal))
+        .route("/journal", web::delete().to(clear_journal))
+        .route("/journal/verify", web::post().to(verify))
+        .route("/reset", web::post().to(reset))
+        .default_service(web::to(|| async {
+            Err::<HttpResponse, _>(problem(StatusCode::NOT_FOUND, "no such admin endpoint"))
+        }));
+}
+
+type Answer = Result<HttpResponse, Problem>;
+
+/// An admin call that went wrong: an HTTP status and a JSON `{"error": ...}`.
+#[derive(Debug)]
+pub struct Problem {
+    status: StatusCode,
+    message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl actix_web::ResponseError for Problem {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status).json(json!({ "error": self.message }))
+    }
+}
+
+/// Every admin call goes through here: the bearer token, when one is set.
+fn authorized(req: &HttpRequest, state: &AppState) -> Result<(), Problem> {
+    let Some(Some(token)) = &state.admin else {
+        return Ok(());
+    };
+    let sent = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    if sent.and_then(|v| v.strip_prefix("Bearer ")) == Some(token.as_str()) {
+        Ok(())
+    } else {
+        Err(problem(
+            StatusCode::UNAUTHORIZED,
+            "the admin API needs Authorization: Bearer <token>",
+        ))
+    }
+}
+
+fn problem(status: StatusCode, message: &str) -> Problem {
+    Problem {
+        status,
+        message: message.to_owned(),
+    }
+}
+
+fn bad_request(message: impl AsRef<str>) -> Problem {
+    problem(StatusCode::BAD_REQUEST, message.as_ref())
+}
+
+fn task_id(text: &str) -> Result<TaskId, Problem> {
+    TaskId::parse(text).ok_or_else(|| problem(StatusCode::NOT_FOUND, "no such task"))
+}
+
+async fn openapi(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(OPENAPI))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TaskQuery {
+    #[serde(rename = "type")]
+    type_name: Option<String>,
+    status: Option<String>,
+    finished: Option<bool>,
+    unique_transfer_id: Option<String>,
+    created_before: Option<DateTime<Utc>>,
+    created_after: Option<DateTime<Utc>>,
+    offset: Option<usize>,
+    limit: Option<usize>,
+}
+
+async fn list_tasks(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    let query = web::Query::<TaskQuery>::from_query(req.query_string())
+        .map_err(|e| bad_request(e.to_string()))?;
+    let status = match &query.status {
+        Some(name) => Some(
+            Status::parse(name)
+                .ok_or_else(|| bad_request(format!("\"{name}\" is not a task status")))?,
+        ),
+        None => None,
+    };
+    let filter = TaskFilter {
+        type_name: query.type_name.clone(),
+        status,
+        finished: query.finished,
+        unique_transfer_id: query.unique_transfer_id.clone(),
+        created_before: query.created_before,
+        created_after: query.created_after,
+    };
+    let tasks = state.engine.tasks(&filter);
+    let (offset, limit) = (query.offset.unwrap_or(0), query.limit.unwrap_or(100));
+    let page: Vec<_> = tasks.iter().skip(offset).take(limit).collect();
+    Ok(HttpResponse::Ok()
+        .json(json!({ "total": tasks.len(), "offset": offset, "limit": limit, "tasks": page })))
+}
+
+async fn get_task(req: HttpRequest, path: web::Path<String>, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    let task = state
+        .engine
+        .task_detail(task_id(&path)?)
+        .ok_or_else(|| problem(StatusCode::NOT_FOUND, "no such task"))?;
+    Ok(HttpResponse::Ok().json(task))
+}
+
+async fn delete_task(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Answer {
+    authorized(&req, &state)?;
+    if state.engine.delete_task(task_id(&path)?) {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(problem(StatusCode::NOT_FOUND, "no such task"))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Force {
+    /// The status to move to now (shorthand for a path of one).
+    status: Option<String>,
+    /// Statuses to walk, the first now, the rest one per pace.
+    path: Option<Vec<String>>,
+    progress_percent: Option<u8>,
+    additional_info: Option<Map<String, Value>>,
+}
+
+async fn force_task(
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> Answer {
+    authorized(&req, &state)?;
+    let id = task_id(&path)?;
+    let force: Force = serde_json::from_slice(&body).map_err(|e| bad_request(e.to_string()))?;
+    let names: Vec<String> = force
+        .path
+        .unwrap_or_default()
+        .into_iter()
+        .chain(force.status)
+        .collect();
+    if names.is_empty() {
+        return Err(bad_request("give a status or a path"));
+    }
+    let statuses = names
+        .iter()
+        .map(|name| {
+            Status::parse(name)
+                .ok_or_else(|| bad_request(format!("\"{name}\" is not a task status")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    match state
+        .engine
+        .force(id, statuses, force.progress_percent, force.additional_info)
+    {
+        Ok(task) => Ok(HttpResponse::Ok().json(task)),
+        Err(ForceError::NoSuchTask) => Err(problem(StatusCode::NOT_FOUND, "no such task")),
+        Err(ForceError::AlreadyFinal(status)) => Err(problem(
+            StatusCode::CONFLICT,
+            &format!("the task is already final ({status})"),
+        )),
+    }
+}
+
+fn clock_state(state: &AppState) -> HttpResponse {
+    let clock = state.engine.clock();
+    let now = clock.now();
+    HttpResponse::Ok()
+        .json(json!({ "now": clock.wall(now), "millis": now, "frozen": clock.is_frozen() }))
+}
+
+async fn clock(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    Ok(clock_state(&state))
+}
+
+async fn freeze(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    state.engine.clock().freeze();
+    Ok(clock_state(&state))
+}
+
+async fn resume(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    state.engine.clock().resume();
+    Ok(clock_state(&state))
+}
+
+#[derive(Deserialize)]
+struct Advance {
+    by: String,
+}
+
+async fn advance(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    let advance: Advance = serde_json::from_slice(&body).map_err(|e| bad_request(e.to_string()))?;
+    let by: Duration = parse_duration(&advance.by).map_err(bad_request)?;
+    state.engine.clock().advance(by);
+    // Everything that came due happens before the answer, so the caller sees it at once.
+    state.engine.catch_up();
+    state.engine.sweep();
+    Ok(clock_state(&state))
+}
+
+async fn world(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    state.engine.catch_up();
+    let world = serde_json::to_value(&*state.engine.world())
+        .map_err(|e| problem(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))?;
+    Ok(HttpResponse::Ok().json(world))
+}
+
+async fn reset_world(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    state.engine.reset_world();
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize)]
+struct JournalQuery {
+    operation: Option<String>,
+    limit: Option<usize>,
+}
+
+async fn journal(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    let query = web::Query::<JournalQuery>::from_query(req.query_string())
+        .map_err(|e| bad_request(e.to_string()))?;
+    let entries = state.journal.entries(
+        query.operation.as_deref(),
+        query.limit.unwrap_or(usize::MAX),
+    );
+    Ok(HttpResponse::Ok().json(json!({ "enabled": state.journal.is_on(), "entries": entries })))
+}
+
+async fn clear_journal(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    state.journal.clear();
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize)]
+struct Verify {
+    operation: Option<String>,
+    count: Option<usize>,
+}
+
+/// How many journalled calls match; with `count`, whether exactly that many did (HTTP 200
+/// either way: `matches` says).
+async fn verify(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    let verify: Verify = serde_json::from_slice(&body).map_err(|e| bad_request(e.to_string()))?;
+    let count = state.journal.count(verify.operation.as_deref());
+    let matches = verify.count.is_none_or(|expected| expected == count);
+    Ok(HttpResponse::Ok()
+        .json(json!({ "operation": verify.operation, "count": count, "matches": matches })))
+}
+
+/// Tasks, world and journal back to the start (the clock keeps its time).
+async fn reset(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    state.engine.reset();
+    state.journal.clear();
+    Ok(HttpResponse::NoContent().finish())
+}

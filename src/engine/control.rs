@@ -1,0 +1,173 @@
+//! The engine as test harnesses drive it: listing, inspecting, deleting and forcing tasks,
+//! and putting everything back to the start. Used by the admin API and `TestServer`.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::clock::Millis;
+use super::jobs::Scripted;
+use super::status::Status;
+use super::task::{Task, TaskId};
+use super::world::World;
+use super::{lock, Engine};
+
+/// Which tasks a listing shows.
+#[derive(Clone, Debug, Default)]
+pub struct TaskFilter {
+    pub type_name: Option<String>,
+    pub status: Option<Status>,
+    pub finished: Option<bool>,
+    pub unique_transfer_id: Option<String>,
+    pub created_before: Option<DateTime<Utc>>,
+    pub created_after: Option<DateTime<Utc>>,
+}
+
+/// A task as the admin API shows it.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskDetail {
+    pub task_id: String,
+    #[serde(rename = "type")]
+    pub type_name: &'static str,
+    pub status: &'static str,
+    pub finished: bool,
+    pub progress_percent: u8,
+    pub additional_info: Map<String, Value>,
+    pub unique_transfer_id: Option<String>,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    pub expires: DateTime<Utc>,
+    /// When the next step is due; `None` when final or parked.
+    pub next_step: Option<DateTime<Utc>>,
+    pub history: Vec<HistoryStep>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct HistoryStep {
+    pub status: &'static str,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum ForceError {
+    NoSuchTask,
+    /// A final task never changes again.
+    AlreadyFinal(Status),
+}
+
+impl Engine {
+    /// Tasks matching the filter, oldest first.
+    pub fn tasks(&self, filter: &TaskFilter) -> Vec<TaskDetail> {
+        self.catch_up();
+        let now = self.clock.now();
+        let mut found = Vec::new();
+        self.store.for_each(|task| {
+            let detail = self.detail(task, now);
+            if !task.is_expired(now) && matches(filter, &detail) {
+                found.push(detail);
+            }
+        });
+        found.sort_by(|a, b| (a.created, &a.task_id).cmp(&(b.created, &b.task_id)));
+        found
+    }
+
+    pub fn task_detail(&self, id: TaskId) -> Option<TaskDetail> {
+        let now = self.clock.now();
+        self.store.with_task(id, now, |task| {
+            self.advance(task, now);
+            self.detail(task, now)
+        })
+    }
+
+    pub fn delete_task(&self, id: TaskId) -> bool {
+        self.store.remove(id)
+    }
+
+    /// Moves a task to the first of `path` now, and along the rest one step per pace; the
+    /// task's own job is set aside. A path that ends in a status that is not final parks the
+    /// task there until it is forced again.
+    pub fn force(
+        &self,
+        id: TaskId,
+        path: Vec<Status>,
+        progress: Option<u8>,
+        info: Option<Map<String, Value>>,
+    ) -> Result<TaskDetail, ForceError> {
+        let now = self.clock.now();
+        let outcome = self.store.with_task(id, now, |task| {
+            self.advance(task, now);
+            if task.status.is_final() {
+                return Err(ForceError::AlreadyFinal(task.status));
+            }
+            task.job = Box::new(Scripted::new(task.job.type_name(), path));
+            task.next_step_at = Some(now);
+            self.advance(task, now);
+            if let Some(progress) = progress {
+                task.progress = progress.min(100);
+            }
+            if let Some(info) = info {
+                task.info.extend(info);
+            }
+            Ok((task.next_step_at, self.detail(task, now)))
+        });
+        let (next, detail) = outcome.ok_or(ForceError::NoSuchTask)??;
+        if let Some(at) = next {
+            self.due.push(at, id);
+        }
+        Ok(detail)
+    }
+
+    /// Every task forgotten and the world as its file describes it.
+    pub fn reset(&self) {
+        self.store.clear();
+        self.due.clear();
+        *lock(&self.session_task) = None;
+        *self.world() = World::new(&self.initial_world, self.wall_now());
+    }
+
+    /// The world as its file describes it, tasks untouched.
+    pub fn reset_world(&self) {
+        *self.world() = World::new(&self.initial_world, self.wall_now());
+    }
+
+    fn detail(&self, task: &Task, now: Millis) -> TaskDetail {
+        let wall = |at: Millis| self.clock.wall(at);
+        TaskDetail {
+            task_id: task.id.to_string(),
+            type_name: task.job.type_name(),
+            status: task.status.as_str(),
+            finished: task.status.is_final(),
+            progress_percent: task.progress_at(now),
+            additional_info: task.info.clone(),
+            unique_transfer_id: task.unique_transfer_id.as_deref().map(str::to_owned),
+            created: wall(task.created_at),
+            updated: wall(task.updated_at()),
+            expires: wall(task.expires_at),
+            next_step: task.next_step_at.map(wall),
+            history: task
+                .history
+                .iter()
+                .map(|&(status, at)| HistoryStep {
+                    status: status.as_str(),
+                    at: wall(at),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn matches(filter: &TaskFilter, task: &TaskDetail) -> bool {
+    filter
+        .type_name
+        .as_deref()
+        .is_none_or(|t| t == task.type_name)
+        && filter.status.is_none_or(|s| s.as_str() == task.status)
+        && filter.finished.is_none_or(|f| f == task.finished)
+        && filter
+            .unique_transfer_id
+            .as_ref()
+            .is_none_or(|u| task.unique_transfer_id.as_ref() == Some(u))
+        && filter.created_before.is_none_or(|t| task.created < t)
+        && filter.created_after.is_none_or(|t| task.created > t)
+}
