@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod admin;
 mod binary;
 mod coins;
 mod exchanges;
