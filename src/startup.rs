@@ -18,7 +18,7 @@ use crate::journal::Journal;
 pub struct Emulator {
     server: Server,
     addr: SocketAddr,
-    engine: Arc<Engine>,
+    state: web::Data<AppState>,
 }
 
 impl Emulator {
@@ -39,6 +39,7 @@ impl Emulator {
             journal: Journal::new(settings.journal_size),
             admin: settings.admin.then(|| settings.admin_token.clone()),
         });
+        let handle = state.clone();
         let admin = settings.admin;
         let mut server = HttpServer::new(move || {
             App::new()
@@ -56,7 +57,7 @@ impl Emulator {
         Ok(Emulator {
             server: server.run(),
             addr,
-            engine,
+            state: handle,
         })
     }
 
@@ -65,7 +66,12 @@ impl Emulator {
     }
 
     pub fn engine(&self) -> &Arc<Engine> {
-        &self.engine
+        &self.state.engine
+    }
+
+    /// Everything the handlers share: the engine, the journal, the settings they use.
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
     }
 
     pub fn handle(&self) -> ServerHandle {
@@ -75,7 +81,7 @@ impl Emulator {
     /// Serves until the server is stopped (by its handle or a signal), then stops the ticker.
     pub async fn run(self) -> io::Result<()> {
         let (stop_ticker, ticker_stopped) = watch::channel(false);
-        let ticker = actix_web::rt::spawn(ticker::run(self.engine.clone(), ticker_stopped));
+        let ticker = actix_web::rt::spawn(ticker::run(self.state.engine.clone(), ticker_stopped));
         let served = self.server.await;
         let _ = stop_ticker.send(true);
         let _ = ticker.await;

@@ -1,12 +1,27 @@
 //! An emulator in the test's own process, on a free loopback port, for Rust test suites.
 //!
-//! ```no_run
+//! ```
+//! use std::time::Duration;
+//! use cnode_emulator::engine::status::Status;
+//! use cnode_emulator::engine::TaskFilter;
 //! use cnode_emulator::{Settings, TestServer};
 //!
+//! // The default world, tasks that finish at once, a frozen clock, a free port.
 //! let server = TestServer::start(Settings::for_tests()).unwrap();
-//! println!("point your SOAP client at {}", server.url());
-//! // The engine, its world and its clock are at hand:
-//! server.engine().clock().advance(std::time::Duration::from_secs(3600));
+//! let url = server.url(); // point your SOAP client here
+//! # let _ = url;
+//!
+//! // ... your client calls startLogin, giveMoneyRequest, ...
+//!
+//! // Inspect and steer what happened, as the admin API would:
+//! for task in server.tasks(&TaskFilter::default()) {
+//!     println!("{} {} {}", task.task_id, task.type_name, task.status);
+//! }
+//! server.advance(Duration::from_secs(3600)); // past the task TTL: everything expires
+//! assert!(server.tasks(&TaskFilter::default()).is_empty());
+//! assert_eq!(server.journal_count(Some("giveMoneyRequest")), 0);
+//! server.reset();
+//! # let _ = Status::FinishedOk;
 //! ```
 
 use std::io;
@@ -14,15 +29,23 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
+use std::time::Duration;
+
 use actix_web::dev::ServerHandle;
+use actix_web::web;
 
 use crate::config::Settings;
-use crate::engine::Engine;
+use crate::engine::status::Status;
+use crate::engine::task::TaskId;
+use crate::engine::{Engine, ForceError, TaskDetail, TaskFilter};
+use crate::http::AppState;
+use crate::journal::Exchange;
 use crate::startup::Emulator;
 
 pub struct TestServer {
     addr: SocketAddr,
     engine: Arc<Engine>,
+    state: web::Data<AppState>,
     handle: ServerHandle,
     thread: Option<JoinHandle<io::Result<()>>>,
 }
@@ -60,21 +83,18 @@ impl TestServer {
                             return Err(error);
                         }
                     };
-                    let started = (
-                        emulator.local_addr(),
-                        emulator.engine().clone(),
-                        emulator.handle(),
-                    );
+                    let started = (emulator.local_addr(), emulator.state(), emulator.handle());
                     let _ = started_tx.send(Ok(started));
                     emulator.run().await
                 })
             })?;
-        let (addr, engine, handle) = started_rx
+        let (addr, state, handle) = started_rx
             .recv()
             .map_err(|_| io::Error::other("the emulator thread ended before starting"))??;
         Ok(TestServer {
             addr,
-            engine,
+            engine: state.engine.clone(),
+            state,
             handle,
             thread: Some(thread),
         })
@@ -91,6 +111,54 @@ impl TestServer {
 
     pub fn engine(&self) -> &Arc<Engine> {
         &self.engine
+    }
+
+    /// Moves the emulator's clock forward; every step and expiry that comes due happens
+    /// before this returns.
+    pub fn advance(&self, by: Duration) {
+        self.engine.clock().advance(by);
+        self.engine.catch_up();
+        self.engine.sweep();
+    }
+
+    pub fn freeze(&self) {
+        self.engine.clock().freeze();
+    }
+
+    pub fn resume(&self) {
+        self.engine.clock().resume();
+    }
+
+    /// Live tasks, oldest first.
+    pub fn tasks(&self, filter: &TaskFilter) -> Vec<TaskDetail> {
+        self.engine.tasks(filter)
+    }
+
+    /// One task with its history, by the id a client was given.
+    pub fn task(&self, id: &str) -> Option<TaskDetail> {
+        self.engine.task_detail(TaskId::parse(id)?)
+    }
+
+    /// Moves a task along `path` (the first status now), as `POST /__admin/tasks/{id}/force`.
+    pub fn force(&self, id: &str, path: Vec<Status>) -> Result<TaskDetail, ForceError> {
+        let id = TaskId::parse(id).ok_or(ForceError::NoSuchTask)?;
+        self.engine.force(id, path, None, None)
+    }
+
+    /// How many journalled SOAP calls (of one operation, or all) were made.
+    pub fn journal_count(&self, operation: Option<&str>) -> usize {
+        self.state.journal.count(operation)
+    }
+
+    /// The last journalled exchanges, oldest first.
+    pub fn journal(&self, operation: Option<&str>, limit: usize) -> Vec<Exchange> {
+        self.state.journal.entries(operation, limit)
+    }
+
+    /// Tasks, world and journal back to the start.
+    pub fn reset(&self) {
+        self.engine.reset();
+        self.state.journal.clear();
     }
 }
 
