@@ -5,6 +5,7 @@ mod harness;
 mod admin;
 mod binary;
 mod coins;
+mod consistency;
 mod exchanges;
 mod expiry;
 mod faults;

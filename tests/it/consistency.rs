@@ -1,0 +1,122 @@
+//! Under load: while many clients poll, the clock moves and outcomes are forced, no poller
+//! ever sees a status its task did not pass through, or two statuses out of order.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cnode_emulator::engine::status::Status;
+use cnode_emulator::engine::task::TaskId;
+
+use crate::harness::{paced, start_with, Style};
+
+const TASKS: usize = 24;
+const POLLERS: usize = 8;
+
+#[test]
+fn pollers_only_ever_see_a_tasks_own_path_in_order() {
+    let emulator = Arc::new(start_with(paced(Duration::from_millis(100))));
+    emulator.log_in_as("shop");
+    let receivers = [
+        "alice",
+        "flaky_connection",
+        "needs_verification",
+        "bob",
+        "times_out",
+        "small_receiver",
+    ];
+    let tasks: Vec<String> = (0..TASKS)
+        .map(|i| {
+            let args = format!(
+                "<username>{}</username><uniqueTransferId>load-{i}</uniqueTransferId><type>GIVE_MONEY</type><amount><amount>{}</amount></amount>",
+                receivers[i % receivers.len()],
+                1000 + i
+            );
+            emulator.call_xml("giveMoneyRequest", &args).answer().get("taskId").to_owned()
+        })
+        .collect();
+    let seen: Arc<Mutex<Vec<Vec<String>>>> = Arc::new(Mutex::new(vec![Vec::new(); TASKS]));
+    let done = Arc::new(AtomicBool::new(false));
+    let sweeps: Arc<Vec<AtomicUsize>> =
+        Arc::new((0..POLLERS).map(|_| AtomicUsize::new(0)).collect());
+
+    let pollers: Vec<_> = (0..POLLERS)
+        .map(|p| {
+            let (emulator, tasks, seen, done, sweeps) = (
+                emulator.clone(),
+                tasks.clone(),
+                seen.clone(),
+                done.clone(),
+                sweeps.clone(),
+            );
+            std::thread::spawn(move || {
+                let mut rounds = 0;
+                while !done.load(Ordering::Acquire) && rounds < 2000 {
+                    rounds += 1;
+                    sweeps[p].fetch_add(1, Ordering::AcqRel);
+                    for (i, task) in tasks.iter().enumerate().skip(p % 3) {
+                        let answer = emulator.call(Style::B, "getTaskStatus", &[("taskId", task)]);
+                        let status = answer.get("status").to_owned();
+                        let mut seen = seen.lock().unwrap();
+                        if seen[i].last() != Some(&status) {
+                            seen[i].push(status);
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+
+    // The controller: time moves in small steps and some tasks are forced along the way.
+    for round in 0..40 {
+        emulator.advance(Duration::from_millis(50));
+        if round % 10 == 5 {
+            let id = TaskId::parse(&tasks[round % TASKS]).unwrap();
+            let _ = emulator.engine().force(
+                id,
+                vec![Status::WaitingForRestart, Status::FinishedErr],
+                None,
+                None,
+            );
+        }
+        // Every poller completes a whole sweep over the tasks before time moves again.
+        let before: Vec<usize> = sweeps.iter().map(|s| s.load(Ordering::Acquire)).collect();
+        crate::harness::eventually("each poller sweeps once", || {
+            sweeps
+                .iter()
+                .zip(&before)
+                .all(|(s, b)| s.load(Ordering::Acquire) >= b + 2)
+        });
+    }
+    emulator.advance(Duration::from_secs(10));
+    std::thread::sleep(Duration::from_millis(20));
+    done.store(true, Ordering::Release);
+    for poller in pollers {
+        poller.join().unwrap();
+    }
+
+    let seen = seen.lock().unwrap();
+    let transitions_seen: usize = seen.iter().map(|s| s.len().saturating_sub(1)).sum();
+    assert!(
+        transitions_seen >= TASKS,
+        "the pollers must have watched tasks move: {seen:?}"
+    );
+    for (i, task) in tasks.iter().enumerate() {
+        let history = emulator.history(task);
+        assert!(
+            history
+                .last()
+                .is_some_and(|s| Status::parse(s).unwrap().is_final()),
+            "{task} ended: {history:?}"
+        );
+        // What a poller saw is the task's history with some statuses skipped, never reordered.
+        let mut rest = history.iter();
+        for status in &seen[i] {
+            assert!(
+                rest.any(|h| h == status),
+                "task {i} showed {:?}, its path was {history:?}",
+                seen[i]
+            );
+        }
+    }
+}
