@@ -10,8 +10,10 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::engine::status::Status;
+use crate::engine::task::Progression;
 use crate::engine::task::TaskId;
-use crate::engine::{ForceError, TaskFilter};
+use crate::engine::{ForceError, OutcomeRule, TaskFilter};
+use crate::faults::FaultPlan;
 use crate::http::AppState;
 use crate::units::parse_duration;
 
@@ -24,6 +26,16 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/tasks/{id}", web::get().to(get_task))
         .route("/tasks/{id}", web::delete().to(delete_task))
         .route("/tasks/{id}/force", web::post().to(force_task))
+        .route("/tasks/{id}/step", web::post().to(step_task))
+        .route("/rules", web::get().to(list_rules))
+        .route("/rules", web::post().to(add_rule))
+        .route("/rules", web::delete().to(clear_rules))
+        .route("/rules/{id}", web::delete().to(delete_rule))
+        .route("/progression", web::get().to(progressions))
+        .route("/progression", web::put().to(set_progression))
+        .route("/faults", web::get().to(faults))
+        .route("/faults", web::put().to(set_fault))
+        .route("/faults", web::delete().to(clear_faults))
         .route("/clock", web::get().to(clock))
         .route("/clock/freeze", web::post().to(freeze))
         .route("/clock/resume", web::post().to(resume))
@@ -216,6 +228,119 @@ async fn force_task(
     }
 }
 
+/// Takes a task's next step now (the manual progression's move).
+async fn step_task(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Answer {
+    authorized(&req, &state)?;
+    match state.engine.step(task_id(&path)?) {
+        Ok(task) => Ok(HttpResponse::Ok().json(task)),
+        Err(ForceError::NoSuchTask) => Err(problem(StatusCode::NOT_FOUND, "no such task")),
+        Err(ForceError::AlreadyFinal(status)) => Err(problem(
+            StatusCode::CONFLICT,
+            &format!("the task is already final ({status})"),
+        )),
+    }
+}
+
+async fn list_rules(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    Ok(HttpResponse::Ok().json(json!({ "rules": state.engine.rules() })))
+}
+
+async fn add_rule(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    let rule: OutcomeRule =
+        serde_json::from_slice(&body).map_err(|e| bad_request(e.to_string()))?;
+    let id = state.engine.add_rule(rule).map_err(bad_request)?;
+    Ok(HttpResponse::Created().json(json!({ "id": id })))
+}
+
+async fn clear_rules(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    state.engine.clear_rules();
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn delete_rule(req: HttpRequest, path: web::Path<u64>, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    if state.engine.remove_rule(*path) {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(problem(StatusCode::NOT_FOUND, "no such rule"))
+    }
+}
+
+async fn progressions(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    Ok(HttpResponse::Ok().json(state.engine.progressions()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetProgression {
+    /// A task type, or `*` for every type not named.
+    #[serde(rename = "type")]
+    type_name: String,
+    /// immediate, timed, per_poll or manual.
+    mode: String,
+    /// timed: how long each step takes.
+    step: Option<String>,
+    /// per_poll: getTaskStatus calls per step.
+    polls: Option<u32>,
+}
+
+async fn set_progression(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    let set: SetProgression =
+        serde_json::from_slice(&body).map_err(|e| bad_request(e.to_string()))?;
+    let progression = match set.mode.as_str() {
+        "immediate" => Progression::Immediate,
+        "timed" => {
+            let step = parse_duration(
+                set.step
+                    .as_deref()
+                    .ok_or_else(|| bad_request("timed needs a step"))?,
+            )
+            .map_err(bad_request)?;
+            Progression::Timed {
+                step_ms: step.as_millis() as u64,
+            }
+        }
+        "per_poll" => Progression::PerPoll {
+            polls: set.polls.unwrap_or(1).max(1),
+        },
+        "manual" => Progression::Manual,
+        other => {
+            return Err(bad_request(format!(
+                "mode \"{other}\" is not immediate, timed, per_poll or manual"
+            )))
+        }
+    };
+    state.engine.set_progression(&set.type_name, progression);
+    Ok(HttpResponse::Ok().json(state.engine.progressions()))
+}
+
+async fn faults(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    Ok(HttpResponse::Ok().json(json!({ "faults": state.faults.plans() })))
+}
+
+async fn set_fault(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    let plan: FaultPlan = serde_json::from_slice(&body).map_err(|e| bad_request(e.to_string()))?;
+    state.faults.set(plan).map_err(bad_request)?;
+    Ok(HttpResponse::Ok().json(json!({ "faults": state.faults.plans() })))
+}
+
+async fn clear_faults(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    state.faults.clear();
+    Ok(HttpResponse::NoContent().finish())
+}
+
 fn clock_state(state: &AppState) -> HttpResponse {
     let clock = state.engine.clock();
     let now = clock.now();
@@ -310,10 +435,11 @@ async fn verify(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) 
         .json(json!({ "operation": verify.operation, "count": count, "matches": matches })))
 }
 
-/// Tasks, world and journal back to the start (the clock keeps its time).
+/// Tasks, rules, progressions, faults, world and journal back to the start (the clock keeps its time).
 async fn reset(req: HttpRequest, state: web::Data<AppState>) -> Answer {
     authorized(&req, &state)?;
     state.engine.reset();
     state.journal.clear();
+    state.faults.clear();
     Ok(HttpResponse::NoContent().finish())
 }

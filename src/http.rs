@@ -7,8 +7,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::engine::status::Status;
 use crate::engine::Engine;
+use crate::faults::{Faults, Injected};
 use crate::journal::{Exchange, Journal};
-use crate::ops::{self, Ctx, OpsConfig};
+use crate::ops::{self, Code, Ctx, OpsConfig};
 use crate::soap::{self, Fault, ParseLimits};
 
 const WSDL_TEMPLATE: &str = include_str!("../wsdl/cnode.wsdl");
@@ -20,6 +21,7 @@ pub struct AppState {
     pub parse_limits: ParseLimits,
     pub max_body: usize,
     pub journal: Journal,
+    pub faults: Faults,
     /// `None`: no admin API; `Some(None)`: open; `Some(Some(token))`: bearer token required.
     pub admin: Option<Option<String>>,
 }
@@ -59,51 +61,105 @@ async fn soap_endpoint(
         }
         Ok(Ok(body)) => body,
     };
-    let (status, operation, answer) = serve(&req, &body, &state);
+    let fault = |fault: Fault| (StatusCode::INTERNAL_SERVER_ERROR, soap::write_fault(&fault));
+    let (status, operation, answer) = match soap::parse_call(&body, &state.parse_limits) {
+        Err(error) => {
+            let (status, answer) = fault(error);
+            (status, String::new(), answer)
+        }
+        Ok(call) => {
+            let (delay, injected) = state.faults.decide(&call.operation);
+            if !delay.is_zero() {
+                // A timer, not a sleeping thread: the worker keeps serving meanwhile.
+                actix_web::rt::time::sleep(delay).await;
+            }
+            let (status, answer) = match injected {
+                Injected::Drop => {
+                    journal(&state, started, &call.operation, 0, &body, b"");
+                    return dropped_connection();
+                }
+                Injected::Fault => fault(Fault::server(format!(
+                    "a fault injected for {}",
+                    call.operation
+                ))),
+                Injected::Error(name) => {
+                    let code = Code::injectable(&name).unwrap_or(Code::TechnicalProblem);
+                    (
+                        StatusCode::OK,
+                        soap::write_reply(
+                            &call.operation,
+                            &ops::error_reply(&call.operation, code),
+                        ),
+                    )
+                }
+                Injected::Nothing => serve(&req, &call, &state),
+            };
+            (status, call.operation, answer)
+        }
+    };
+    journal(&state, started, &operation, status.as_u16(), &body, &answer);
+    xml_response(status, answer)
+}
+
+fn journal(
+    state: &AppState,
+    started: std::time::Instant,
+    operation: &str,
+    status: u16,
+    request: &[u8],
+    response: &[u8],
+) {
     if state.journal.is_on() {
         state.journal.record(Exchange {
             seq: 0,
             at: state.engine.wall_now(),
-            operation,
-            http_status: status.as_u16(),
+            operation: operation.to_owned(),
+            http_status: status,
             duration_micros: started.elapsed().as_micros() as u64,
-            request: String::from_utf8_lossy(&body).into_owned(),
-            response: String::from_utf8_lossy(&answer).into_owned(),
+            request: String::from_utf8_lossy(request).into_owned(),
+            response: String::from_utf8_lossy(response).into_owned(),
         });
     }
-    if status != StatusCode::OK {
-        log::debug!("answered a SOAP fault ({status})");
-    }
-    xml_response(status, answer)
 }
 
-/// One call: (HTTP status, operation, answer).
-fn serve(req: &HttpRequest, body: &[u8], state: &AppState) -> (StatusCode, String, Vec<u8>) {
+/// One valid call, served: (HTTP status, answer).
+fn serve(req: &HttpRequest, call: &soap::Call, state: &AppState) -> (StatusCode, Vec<u8>) {
     let fault = |fault: Fault| (StatusCode::INTERNAL_SERVER_ERROR, soap::write_fault(&fault));
-    let call = match soap::parse_call(body, &state.parse_limits) {
-        Ok(call) => call,
-        Err(error) => {
-            let (status, answer) = fault(error);
-            return (status, String::new(), answer);
-        }
-    };
     let outcome = match outcome_header(req) {
         Ok(outcome) => outcome,
-        Err(error) => {
-            let (status, answer) = fault(error);
-            return (status, call.operation, answer);
-        }
+        Err(error) => return fault(error),
     };
     let ctx = Ctx {
         engine: &state.engine,
         config: &state.ops,
         outcome,
     };
-    let (status, answer) = match ops::dispatch(&ctx, &call) {
+    match ops::dispatch(&ctx, call) {
         Ok(reply) => (StatusCode::OK, soap::write_reply(&call.operation, &reply)),
         Err(error) => fault(error),
-    };
-    (status, call.operation, answer)
+    }
+}
+
+/// A response whose body fails at once: actix drops the connection without an answer.
+fn dropped_connection() -> HttpResponse {
+    struct Broken;
+    impl actix_web::body::MessageBody for Broken {
+        type Error = std::io::Error;
+        fn size(&self) -> actix_web::body::BodySize {
+            actix_web::body::BodySize::Stream
+        }
+        fn poll_next(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<actix_web::web::Bytes, Self::Error>>> {
+            std::task::Poll::Ready(Some(Err(std::io::Error::other(
+                "connection dropped on purpose",
+            ))))
+        }
+    }
+    HttpResponse::Ok()
+        .content_type(soap::CONTENT_TYPE)
+        .body(Broken)
 }
 
 /// The path an `X-Cnode-Outcome` header dictates, if sent.

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod config;
 pub mod engine;
+pub mod faults;
 pub mod http;
 pub mod journal;
 pub mod ops;

@@ -37,6 +37,7 @@ impl Emulator {
             parse_limits: settings.parse_limits,
             max_body: settings.max_body,
             journal: Journal::new(settings.journal_size),
+            faults: Default::default(),
             admin: settings.admin.then(|| settings.admin_token.clone()),
         });
         let handle = state.clone();

@@ -159,6 +159,7 @@ impl TestServer {
     pub fn reset(&self) {
         self.engine.reset();
         self.state.journal.clear();
+        self.state.faults.clear();
     }
 }
 

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::clock::Millis;
 use super::jobs::Scripted;
 use super::status::Status;
-use super::task::{Task, TaskId};
+use super::task::{Job, Progression, Task, TaskId};
 use super::world::World;
 use super::{lock, Engine};
 
@@ -47,6 +47,24 @@ pub struct TaskDetail {
 pub struct HistoryStep {
     pub status: &'static str,
     pub at: DateTime<Utc>,
+}
+
+/// An outcome dictated for future tasks: the first task that matches walks `path` instead
+/// of doing its job, `times` times (for ever when `None`).
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OutcomeRule {
+    #[serde(default)]
+    pub id: u64,
+    /// The task type (GIVE_MONEY, PAYMENT_REQUEST, ...).
+    #[serde(rename = "type")]
+    pub type_name: Option<String>,
+    /// The other user of the task: receiver, payer, cashier.
+    pub username: Option<String>,
+    /// A uniqueTransferId pattern where `*` stands for any text.
+    pub unique_transfer_id: Option<String>,
+    pub path: Vec<String>,
+    pub times: Option<u32>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -118,8 +136,105 @@ impl Engine {
         Ok(detail)
     }
 
-    /// Every task forgotten and the world as its file describes it.
+    /// Adds a rule (its path must name statuses); answers its id.
+    pub fn add_rule(&self, mut rule: OutcomeRule) -> Result<u64, String> {
+        for name in &rule.path {
+            Status::parse(name).ok_or_else(|| format!("\"{name}\" is not a task status"))?;
+        }
+        if rule.path.is_empty() {
+            return Err("a rule needs a path".into());
+        }
+        let mut rules = lock(&self.rules);
+        rule.id = rules.iter().map(|r| r.id).max().unwrap_or(0) + 1;
+        let id = rule.id;
+        rules.push(rule);
+        Ok(id)
+    }
+
+    pub fn rules(&self) -> Vec<OutcomeRule> {
+        lock(&self.rules).clone()
+    }
+
+    pub fn remove_rule(&self, id: u64) -> bool {
+        let mut rules = lock(&self.rules);
+        let before = rules.len();
+        rules.retain(|r| r.id != id);
+        rules.len() != before
+    }
+
+    pub fn clear_rules(&self) {
+        lock(&self.rules).clear();
+    }
+
+    /// The path of the first rule a new task matches, using up one of its times.
+    pub(super) fn matching_rule(
+        &self,
+        job: &dyn Job,
+        unique_transfer_id: Option<&str>,
+    ) -> Option<Vec<Status>> {
+        let mut rules = lock(&self.rules);
+        let index = rules.iter().position(|rule| {
+            rule.type_name
+                .as_deref()
+                .is_none_or(|t| t == job.type_name())
+                && rule
+                    .username
+                    .as_deref()
+                    .is_none_or(|u| job.counterparty() == Some(u))
+                && rule
+                    .unique_transfer_id
+                    .as_deref()
+                    .is_none_or(|pattern| unique_transfer_id.is_some_and(|uid| glob(pattern, uid)))
+        })?;
+        let path = rules[index]
+            .path
+            .iter()
+            .filter_map(|name| Status::parse(name))
+            .collect();
+        if let Some(times) = rules[index].times.as_mut() {
+            *times = times.saturating_sub(1);
+            if *times == 0 {
+                rules.remove(index);
+            }
+        }
+        Some(path)
+    }
+
+    /// How new tasks of a type (or `*`, every other type) move from now on.
+    pub fn set_progression(&self, type_name: &str, progression: Progression) {
+        lock(&self.progressions).insert(type_name.to_owned(), progression);
+    }
+
+    pub fn progressions(&self) -> std::collections::HashMap<String, Progression> {
+        lock(&self.progressions).clone()
+    }
+
+    /// Takes the next step of a task now, whatever its progression (the manual mode's move).
+    pub fn step(&self, id: TaskId) -> Result<TaskDetail, ForceError> {
+        let now = self.clock.now();
+        let outcome = self.store.with_task(id, now, |task| {
+            self.advance(task, now);
+            if task.status.is_final() {
+                return Err(ForceError::AlreadyFinal(task.status));
+            }
+            if task.on_demand || task.next_step_at.is_some() {
+                task.next_step_at = Some(now);
+                task.polls = 0;
+                self.advance(task, now);
+            }
+            Ok((task.next_step_at, self.detail(task, now)))
+        });
+        let (next, detail) = outcome.ok_or(ForceError::NoSuchTask)??;
+        if let Some(at) = next {
+            self.due.push(at, id);
+        }
+        Ok(detail)
+    }
+
+    /// Every task, rule and progression forgotten and the world as its file describes it.
     pub fn reset(&self) {
+        self.clear_rules();
+        lock(&self.progressions).clear();
         self.store.clear();
         self.due.clear();
         *lock(&self.session_task) = None;
@@ -157,6 +272,26 @@ impl Engine {
     }
 }
 
+/// `*` matches any text (including none); everything else matches itself.
+fn glob(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    for (i, part) in parts.iter().enumerate() {
+        if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        }
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
 fn matches(filter: &TaskFilter, task: &TaskDetail) -> bool {
     filter
         .type_name
@@ -170,4 +305,20 @@ fn matches(filter: &TaskFilter, task: &TaskDetail) -> bool {
             .is_none_or(|u| task.unique_transfer_id.as_ref() == Some(u))
         && filter.created_before.is_none_or(|t| task.created < t)
         && filter.created_after.is_none_or(|t| task.created > t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[test]
+    fn globs() {
+        assert!(glob("abc", "abc"));
+        assert!(!glob("abc", "abcd"));
+        assert!(glob("order-*", "order-17"));
+        assert!(glob("*-A", "11-42225-49853-A"));
+        assert!(glob("11-*-A", "11-42225-49853-A"));
+        assert!(!glob("11-*-B", "11-42225-49853-A"));
+        assert!(glob("*", ""));
+    }
 }

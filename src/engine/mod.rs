@@ -4,7 +4,7 @@
 pub mod clock;
 mod control;
 
-pub use control::{ForceError, HistoryStep, TaskDetail, TaskFilter};
+pub use control::{ForceError, HistoryStep, OutcomeRule, TaskDetail, TaskFilter};
 pub mod jobs;
 pub mod status;
 pub mod store;
@@ -53,6 +53,10 @@ pub struct Engine {
     due: DueQueue,
     /// The login or registration running now, if any: the node does one at a time.
     session_task: Mutex<Option<TaskId>>,
+    /// Outcomes dictated for future tasks, first match wins.
+    rules: Mutex<Vec<control::OutcomeRule>>,
+    /// How tasks move, by type (`*` for every type not named).
+    progressions: Mutex<std::collections::HashMap<String, task::Progression>>,
 }
 
 /// What getTaskStatus shows of a task at one instant.
@@ -86,6 +90,8 @@ impl Engine {
             store: TaskStore::default(),
             due: DueQueue::default(),
             session_task: Mutex::new(None),
+            rules: Mutex::new(Vec::new()),
+            progressions: Mutex::new(std::collections::HashMap::new()),
         }
     }
 
@@ -120,6 +126,7 @@ impl Engine {
         unique_transfer_id: Option<String>,
         outcome: Option<Vec<Status>>,
     ) -> Result<TaskId, StartError> {
+        let outcome = outcome.or_else(|| self.matching_rule(&*job, unique_transfer_id.as_deref()));
         let job: Box<dyn Job> = match outcome {
             Some(path) => Box::new(jobs::Scripted::new(job.type_name(), path)),
             None => job,
@@ -142,6 +149,7 @@ impl Engine {
         unique_transfer_id: Option<String>,
     ) -> Result<TaskId, StartError> {
         let now = self.clock.now();
+        let progression = self.progression_of(job.type_name());
         let mut task = Task {
             id: self.store.fresh_id(),
             status: Status::Preparation,
@@ -151,7 +159,10 @@ impl Engine {
             created_at: now,
             expires_at: now.saturating_add(self.config.task_ttl.as_millis() as Millis),
             history: vec![(Status::Preparation, now)],
-            next_step_at: Some(now + self.step_millis()),
+            next_step_at: None,
+            progression,
+            on_demand: false,
+            polls: 0,
             job,
         };
         {
@@ -159,6 +170,7 @@ impl Engine {
             let mut ctx = self.step_ctx(task.id, now, &mut world);
             task.job.start(&mut ctx);
         }
+        self.schedule(&mut task, now, NextIn::Pace);
         self.advance(&mut task, now);
         let next_step_at = task.next_step_at;
         let id = self
@@ -183,6 +195,30 @@ impl Engine {
                 self.due.push(at, id);
             }
         }
+    }
+
+    /// getTaskStatus: the task as it stands; under per-poll progression this poll may be
+    /// the one that moves it a step.
+    pub fn poll(&self, id: TaskId) -> Option<TaskView> {
+        let now = self.clock.now();
+        let (view, next) = self.store.with_task(id, now, |task| {
+            self.advance(task, now);
+            if let task::Progression::PerPoll { polls } = task.progression {
+                if task.on_demand {
+                    task.polls += 1;
+                    if task.polls >= polls.max(1) {
+                        task.polls = 0;
+                        task.next_step_at = Some(now);
+                        self.advance(task, now);
+                    }
+                }
+            }
+            (view(task, now), task.next_step_at)
+        })?;
+        if let Some(at) = next {
+            self.due.push(at, id);
+        }
+        Some(view)
     }
 
     pub fn task(&self, id: TaskId) -> Option<TaskView> {
@@ -228,6 +264,10 @@ impl Engine {
 
     pub fn task_by_transfer_id(&self, unique_transfer_id: &str) -> Option<TaskView> {
         self.task(self.store.find_by_transfer_id(unique_transfer_id)?)
+    }
+
+    pub fn task_id_by_transfer_id(&self, unique_transfer_id: &str) -> Option<TaskId> {
+        self.store.find_by_transfer_id(unique_transfer_id)
     }
 
     /// True while a login or registration task runs.
@@ -276,12 +316,36 @@ impl Engine {
     fn apply(&self, task: &mut Task, step: Step, at: Millis) {
         let next_in = step.next_in;
         task.record(step, at);
-        task.next_step_at = match next_in {
-            _ if task.status.is_final() => None,
-            NextIn::Pace => Some(at + self.step_millis()),
-            NextIn::After(wait) => Some(at + wait),
-            NextIn::Never => None,
+        self.schedule(task, at, next_in);
+    }
+
+    /// When the step after one taken at `at` comes, by the task's progression.
+    fn schedule(&self, task: &mut Task, at: Millis, next_in: NextIn) {
+        use task::Progression;
+        let waiting = !task.status.is_final() && next_in != NextIn::Never;
+        task.on_demand = false;
+        task.next_step_at = match (waiting, task.progression, next_in) {
+            (false, _, _) => None,
+            (true, Progression::Immediate, _) => Some(at),
+            (true, Progression::Timed { step_ms }, NextIn::Pace) => Some(at + step_ms),
+            (true, Progression::Timed { .. }, NextIn::After(wait)) => Some(at + wait),
+            (true, Progression::PerPoll { .. } | Progression::Manual, _) => {
+                task.on_demand = true;
+                None
+            }
+            (true, _, NextIn::Never) => None,
         };
+    }
+
+    fn progression_of(&self, type_name: &str) -> task::Progression {
+        let progressions = lock(&self.progressions);
+        progressions
+            .get(type_name)
+            .or_else(|| progressions.get("*"))
+            .copied()
+            .unwrap_or(task::Progression::Timed {
+                step_ms: self.step_millis(),
+            })
     }
 
     fn step_ctx<'w>(&self, task_id: TaskId, at: Millis, world: &'w mut World) -> StepCtx<'w> {

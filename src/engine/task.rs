@@ -74,6 +74,11 @@ pub trait Job: Send + Sync {
         Err(Refusal::NotApplicable)
     }
 
+    /// The other user the task is about (a receiver, a payer, a cashier), for outcome rules.
+    fn counterparty(&self) -> Option<&str> {
+        None
+    }
+
     /// True for jobs that log a user in or register one: while one runs, hello reports
     /// VUI_LOGGING_IN_OR_REGISTERING and storePassword answers ERR_TASK_ALREADY_RUNNING.
     fn is_session_job(&self) -> bool {
@@ -174,7 +179,27 @@ pub struct Task {
     pub history: Vec<(Status, Millis)>,
     /// When the next step is due; `None` once final, or while only a request can move it.
     pub next_step_at: Option<Millis>,
+    /// How the task moves: on the clock, per poll, or only when told.
+    pub progression: Progression,
+    /// A step is waiting for a poll or an admin call (per-poll and manual progression).
+    pub on_demand: bool,
+    /// getTaskStatus calls since the last step (per-poll progression).
+    pub polls: u32,
     pub job: Box<dyn Job>,
+}
+
+/// How the tasks of a type move from one status to the next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum Progression {
+    /// Every step, and every wait the world dictates, at once.
+    Immediate,
+    /// One step per `step_ms`; the world's waits (decision delays, timeouts) as they are.
+    Timed { step_ms: Millis },
+    /// One step per `polls` getTaskStatus calls of the task.
+    PerPoll { polls: u32 },
+    /// Only the admin API moves the task (step or force).
+    Manual,
 }
 
 impl Task {

@@ -28,6 +28,15 @@ pub enum Code {
 }
 
 impl Code {
+    /// The code an injected error names (ERR_TECHNICAL_PROBLEM or ERR_TIMEOUT).
+    pub fn injectable(name: &str) -> Option<Code> {
+        match name {
+            "ERR_TECHNICAL_PROBLEM" => Some(Code::TechnicalProblem),
+            "ERR_TIMEOUT" => Some(Code::Timeout),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::Success => "SUCCESS",

@@ -121,6 +121,82 @@ pub fn dispatch(ctx: &Ctx, call: &Call) -> Result<Reply, Fault> {
     operation(ctx, &args::Args(&call.body))
 }
 
+/// Operations that start a task and answer its id.
+const TASK_OPERATIONS: &[&str] = &[
+    "startLogin",
+    "startRegister",
+    "giveMoneyRequest",
+    "requestPaymentInitiation",
+    "requestPingPaymentInitiation",
+    "requestPersonalData",
+    "requestPersonalLoginAuthentication",
+    "startSeriesPayment",
+    "sendMoneyToVault",
+    "getMoneyFromVault",
+    "sendMoneyToTreasuryRequest",
+    "changeMoney",
+    "changeMonexAtBnode",
+    "addSlaves",
+    "checkSlaveStatus",
+];
+
+/// The reply an operation gives when it fails as a whole with `code` (an injected
+/// ERR_TECHNICAL_PROBLEM or ERR_TIMEOUT): its usual fields, empty, in their usual order.
+pub fn error_reply(operation: &str, code: Code) -> Reply {
+    use crate::soap::Value;
+    let empty_amount = || guards::amount_value(0, "");
+    match operation {
+        "hello" => with_status(
+            Reply::new()
+                .field("status", "")
+                .field("pid", "")
+                .field("username", ""),
+            code,
+        ),
+        "getMpin" => with_status(Reply::new().field("mpin", ""), code),
+        "readSettings" => {
+            let mut reply = status_reply(code)
+                .field("machineSettingsJson", "{}")
+                .field("userSettingsJson", "{}");
+            reply.xsi_type = Some("vuiReadSettingsResponse");
+            reply
+        }
+        "getTaskStatus" => task_status::not_found_reply("", code),
+        "getMoneyStatus" => status_reply(code)
+            .field("freeBalance", empty_amount())
+            .field("vaultBalance", empty_amount())
+            .field("lockedBalance", empty_amount())
+            .field("unpaidCommission", empty_amount())
+            .field("balances", Value::List(Vec::new())),
+        "getCoinList" => with_status(
+            Reply::new()
+                .field("monexSummary", Value::List(Vec::new()))
+                .field("monexList", Value::List(Vec::new()))
+                .field("reservedList", Value::List(Vec::new())),
+            code,
+        ),
+        "getHistoryReport" => {
+            with_status(Reply::new().field("summary", "").field("history", ""), code)
+        }
+        "getMerchantData" => with_status(
+            Reply::new()
+                .field("publicProfileJson", "{}")
+                .field("invoiceDataJson", "{}")
+                .field("financialAccountJson", "{}")
+                .field("logo", ""),
+            code,
+        ),
+        "expectPaymentRequest" => {
+            with_status(Reply::new().field("requestPaymentIdConfirmation", ""), code)
+        }
+        "checkSlavesConnectedToUser" => {
+            with_status(Reply::new(), code).field("statusList", Value::List(Vec::new()))
+        }
+        op if TASK_OPERATIONS.contains(&op) => task_id_reply(Err(code)),
+        _ => status_reply(code),
+    }
+}
+
 /// `requestStatus` and `requestStatusDescription`, the fields most replies end with.
 fn with_status(reply: Reply, code: Code) -> Reply {
     reply

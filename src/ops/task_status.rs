@@ -20,13 +20,14 @@ pub fn get_task_status(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
         Err(Code::InvalidTaskId)
     } else if task_id.is_empty() {
         ctx.engine
-            .task_by_transfer_id(unique_transfer_id)
+            .task_id_by_transfer_id(unique_transfer_id)
+            .and_then(|id| ctx.engine.poll(id))
             .ok_or(ctx.config.task_not_found)
     } else if !is_well_formed(task_id) {
         Err(Code::InvalidTaskId)
     } else {
         TaskId::parse(task_id)
-            .and_then(|id| ctx.engine.task(id))
+            .and_then(|id| ctx.engine.poll(id))
             .ok_or(ctx.config.task_not_found)
     };
     Ok(reply(task_id, found))
@@ -34,6 +35,11 @@ pub fn get_task_status(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
 
 fn is_well_formed(id: &str) -> bool {
     id.len() <= MAX_ID_LEN && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// The answer for a task that is not there (or an injected error).
+pub fn not_found_reply(asked_id: &str, code: Code) -> Reply {
+    reply(asked_id, Err(code))
 }
 
 /// Every field is always written, in the WSDL's order; empty when there is no task.

@@ -6,6 +6,7 @@ mod admin;
 mod binary;
 mod coins;
 mod consistency;
+mod control;
 mod exchanges;
 mod expiry;
 mod faults;

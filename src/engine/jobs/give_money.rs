@@ -20,6 +20,10 @@ impl Job for GiveMoney {
         }
     }
 
+    fn counterparty(&self) -> Option<&str> {
+        Some(self.transfer.payee.as_str())
+    }
+
     fn next(&mut self, current: Status, ctx: &mut StepCtx) -> Step {
         match current {
             Status::Preparation => Step::to(Status::Searching),

@@ -35,6 +35,10 @@ impl Job for PeerRequest {
         }
     }
 
+    fn counterparty(&self) -> Option<&str> {
+        Some(self.peer.as_str())
+    }
+
     fn next(&mut self, current: Status, ctx: &mut StepCtx) -> Step {
         let step = match current {
             Status::Preparation => Ok(Step::to(Status::Searching)),
@@ -129,6 +133,10 @@ impl ExpectedPayment {
 impl Job for ExpectedPayment {
     fn type_name(&self) -> &'static str {
         "EXPECTED_PAYMENT"
+    }
+
+    fn counterparty(&self) -> Option<&str> {
+        Some(self.transfer.payer.as_str())
     }
 
     fn next(&mut self, current: Status, ctx: &mut StepCtx) -> Step {

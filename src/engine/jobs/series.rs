@@ -35,6 +35,10 @@ impl Job for SeriesPayment {
         ctx.world.series.insert(ctx.task_id.to_string(), series);
     }
 
+    fn counterparty(&self) -> Option<&str> {
+        Some(self.peer.as_str())
+    }
+
     fn next(&mut self, current: Status, ctx: &mut StepCtx) -> Step {
         let step = match current {
             Status::Preparation => Ok(Step::to(Status::Searching)),

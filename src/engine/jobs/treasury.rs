@@ -26,6 +26,10 @@ impl Job for SendToTreasury {
         "SEND_MONEY_TO_TREASURY"
     }
 
+    fn counterparty(&self) -> Option<&str> {
+        Some(self.cashier.as_str())
+    }
+
     fn next(&mut self, current: Status, ctx: &mut StepCtx) -> Step {
         match current {
             Status::Preparation => Step::to(Status::Searching),

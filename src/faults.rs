@@ -1,0 +1,128 @@
+//! Faults on demand, per operation: latency (fixed or random), a rate of ERR_TECHNICAL_PROBLEM
+//! or ERR_TIMEOUT answers, a rate of SOAP Faults, a rate of dropped connections. Decisions come
+//! from one seeded generator, so a seed makes a run reproducible.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct FaultPlan {
+    /// The operation (`*` for every operation without a plan of its own).
+    pub operation: String,
+    /// Delay before answering, e.g. "200ms"; with `latencyMax`, a random delay between the two.
+    pub latency: Option<String>,
+    pub latency_max: Option<String>,
+    /// Share of calls answered with `error` (0 to 1) instead of being served.
+    pub error_rate: f64,
+    /// ERR_TECHNICAL_PROBLEM (default) or ERR_TIMEOUT.
+    pub error: Option<String>,
+    /// Share of calls answered with a SOAP Fault (Server).
+    pub fault_rate: f64,
+    /// Share of calls whose connection is dropped without an answer.
+    pub drop_rate: f64,
+    /// Restarts the generator with this seed.
+    pub seed: Option<u64>,
+}
+
+/// What happens to one call.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Injected {
+    Nothing,
+    Error(String),
+    Fault,
+    Drop,
+}
+
+pub struct Faults {
+    plans: Mutex<HashMap<String, FaultPlan>>,
+    rng: Mutex<fastrand::Rng>,
+}
+
+impl Default for Faults {
+    fn default() -> Faults {
+        Faults {
+            plans: Mutex::new(HashMap::new()),
+            rng: Mutex::new(fastrand::Rng::with_seed(0)),
+        }
+    }
+}
+
+impl Faults {
+    /// Checks and stores a plan.
+    pub fn set(&self, plan: FaultPlan) -> Result<(), String> {
+        for rate in [plan.error_rate, plan.fault_rate, plan.drop_rate] {
+            if !(0.0..=1.0).contains(&rate) {
+                return Err(format!("a rate must be between 0 and 1, not {rate}"));
+            }
+        }
+        for latency in [&plan.latency, &plan.latency_max].into_iter().flatten() {
+            crate::units::parse_duration(latency)?;
+        }
+        if let Some(error) = &plan.error {
+            if !matches!(error.as_str(), "ERR_TECHNICAL_PROBLEM" | "ERR_TIMEOUT") {
+                return Err(format!(
+                    "error must be ERR_TECHNICAL_PROBLEM or ERR_TIMEOUT, not {error}"
+                ));
+            }
+        }
+        if plan.operation.is_empty() {
+            return Err("name the operation (or *)".into());
+        }
+        if let Some(seed) = plan.seed {
+            *lock(&self.rng) = fastrand::Rng::with_seed(seed);
+        }
+        lock(&self.plans).insert(plan.operation.clone(), plan);
+        Ok(())
+    }
+
+    pub fn plans(&self) -> Vec<FaultPlan> {
+        let mut plans: Vec<FaultPlan> = lock(&self.plans).values().cloned().collect();
+        plans.sort_by(|a, b| a.operation.cmp(&b.operation));
+        plans
+    }
+
+    pub fn clear(&self) {
+        lock(&self.plans).clear();
+    }
+
+    /// The delay and the fate of one call of `operation`.
+    pub fn decide(&self, operation: &str) -> (Duration, Injected) {
+        let plans = lock(&self.plans);
+        let Some(plan) = plans.get(operation).or_else(|| plans.get("*")) else {
+            return (Duration::ZERO, Injected::Nothing);
+        };
+        let mut rng = lock(&self.rng);
+        let millis = |text: &Option<String>| {
+            text.as_deref()
+                .and_then(|t| crate::units::parse_duration(t).ok())
+                .map_or(0, |d| d.as_millis() as u64)
+        };
+        let (low, high) = (millis(&plan.latency), millis(&plan.latency_max));
+        let delay = if high > low { rng.u64(low..=high) } else { low };
+        let roll = rng.f64();
+        let injected = if roll < plan.drop_rate {
+            Injected::Drop
+        } else if roll < plan.drop_rate + plan.fault_rate {
+            Injected::Fault
+        } else if roll < plan.drop_rate + plan.fault_rate + plan.error_rate {
+            Injected::Error(
+                plan.error
+                    .clone()
+                    .unwrap_or_else(|| "ERR_TECHNICAL_PROBLEM".into()),
+            )
+        } else {
+            Injected::Nothing
+        };
+        (Duration::from_millis(delay), injected)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
