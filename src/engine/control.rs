@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::clock::Millis;
 use super::jobs::Scripted;
 use super::status::Status;
-use super::task::{Job, Progression, Task, TaskId};
+use super::task::{Job, Progression, Step, Task, TaskId};
 use super::world::World;
 use super::{lock, Engine};
 
@@ -98,8 +98,13 @@ impl Engine {
         })
     }
 
+    /// Forgets a task; an unfinished one first gives back what it holds.
     pub fn delete_task(&self, id: TaskId) -> bool {
-        self.store.remove(id)
+        let Some(mut task) = self.store.take(id) else {
+            return false;
+        };
+        self.abandon(&mut task, self.clock.now());
+        true
     }
 
     /// Moves a task to the first of `path` now, and along the rest one step per pace; the
@@ -118,6 +123,7 @@ impl Engine {
             if task.status.is_final() {
                 return Err(ForceError::AlreadyFinal(task.status));
             }
+            self.abandon(task, now);
             task.job = Box::new(Scripted::new(task.job.type_name(), path));
             task.next_step_at = Some(now);
             self.advance(task, now);
@@ -241,8 +247,20 @@ impl Engine {
         *self.world() = World::new(&self.initial_world, self.wall_now());
     }
 
-    /// The world as its file describes it, tasks untouched.
+    /// The world as its file describes it. Tasks still running give back what they hold
+    /// in the old world and end FINISHED_ERR_CANCELLED; finished ones are kept.
     pub fn reset_world(&self) {
+        let now = self.clock.now();
+        for id in self.store.ids() {
+            self.store.with_task(id, now, |task| {
+                self.advance(task, now);
+                if !task.status.is_final() {
+                    self.abandon(task, now);
+                    let step = Step::fail(Status::Cancelled, "the world was reset");
+                    self.apply(task, step, now);
+                }
+            });
+        }
         *self.world() = World::new(&self.initial_world, self.wall_now());
     }
 

@@ -165,19 +165,22 @@ impl Engine {
             polls: 0,
             job,
         };
-        {
-            let mut world = self.world();
-            let mut ctx = self.step_ctx(task.id, now, &mut world);
-            task.job.start(&mut ctx);
-        }
         self.schedule(&mut task, now, NextIn::Pace);
-        self.advance(&mut task, now);
-        let next_step_at = task.next_step_at;
+        // Stored first, so a transfer id is claimed before the job does anything.
         let id = self
             .store
             .insert(task, now)
             .map_err(|TransferIdInUse| StartError::TransferIdInUse)?;
-        if let Some(at) = next_step_at {
+        let next_step_at = self.store.with_task(id, now, |task| {
+            {
+                let mut world = self.world();
+                let mut ctx = self.step_ctx(task.id, now, &mut world);
+                task.job.start(&mut ctx);
+            }
+            self.advance(task, now);
+            task.next_step_at
+        });
+        if let Some(Some(at)) = next_step_at {
             self.due.push(at, id);
         }
         Ok(id)
@@ -276,9 +279,36 @@ impl Engine {
         running.is_some_and(|id| self.is_unfinished(id))
     }
 
-    /// Frees the memory of every expired task; answers how many.
+    /// Frees the memory of every expired task; answers how many. A task that expires
+    /// unfinished first takes the steps that came due before its end, then gives back what
+    /// it holds.
     pub fn sweep(&self) -> usize {
-        self.store.sweep(self.clock.now())
+        let now = self.clock.now();
+        let mut swept = 0;
+        while let Some(taken) = self.store.take_expired(now) {
+            if let Some(mut task) = taken {
+                let end = task.expires_at;
+                self.advance(&mut task, end.saturating_sub(1));
+                self.abandon(&mut task, end);
+                swept += 1;
+            }
+        }
+        swept
+    }
+
+    /// Lets an unfinished task give back what it holds.
+    fn abandon(&self, task: &mut Task, at: Millis) {
+        if !task.status.is_final() {
+            let mut world = self.world();
+            let mut ctx = self.step_ctx(task.id, at, &mut world);
+            task.job.abandon(&mut ctx);
+        }
+    }
+
+    /// Whether a live task already carries this uniqueTransferId.
+    pub fn transfer_id_in_use(&self, unique_transfer_id: &str) -> bool {
+        self.store
+            .transfer_id_in_use(unique_transfer_id, self.clock.now())
     }
 
     pub fn task_count(&self) -> usize {
@@ -327,8 +357,10 @@ impl Engine {
         task.next_step_at = match (waiting, task.progression, next_in) {
             (false, _, _) => None,
             (true, Progression::Immediate, _) => Some(at),
-            (true, Progression::Timed { step_ms }, NextIn::Pace) => Some(at + step_ms),
-            (true, Progression::Timed { .. }, NextIn::After(wait)) => Some(at + wait),
+            (true, Progression::Timed { step_ms }, NextIn::Pace) => {
+                Some(at.saturating_add(step_ms))
+            }
+            (true, Progression::Timed { .. }, NextIn::After(wait)) => Some(at.saturating_add(wait)),
             (true, Progression::PerPoll { .. } | Progression::Manual, _) => {
                 task.on_demand = true;
                 None

@@ -81,50 +81,53 @@ impl TaskStore {
         now: Millis,
         f: impl FnOnce(&mut Task) -> R,
     ) -> Option<R> {
+        // An expired task is reported absent; the sweeper frees it (and what it holds).
         let mut task = self.tasks.get_mut(&id)?;
         if task.is_expired(now) {
-            drop(task);
-            self.remove(id);
             return None;
         }
         Some(f(&mut task))
+    }
+
+    /// Whether a live task carries this uniqueTransferId.
+    pub fn transfer_id_in_use(&self, unique_transfer_id: &str, now: Millis) -> bool {
+        self.find_by_transfer_id(unique_transfer_id)
+            .is_some_and(|id| self.is_live(id, now))
     }
 
     pub fn find_by_transfer_id(&self, unique_transfer_id: &str) -> Option<TaskId> {
         self.by_transfer_id.get(unique_transfer_id).map(|id| *id)
     }
 
-    pub fn remove(&self, id: TaskId) -> bool {
-        let Some((_, task)) = self.tasks.remove(&id) else {
-            return false;
-        };
-        if let Some(uid) = task.unique_transfer_id {
-            self.by_transfer_id.remove_if(&uid, |_, held| *held == id);
+    /// Takes a task out of the store.
+    pub fn take(&self, id: TaskId) -> Option<Task> {
+        let (_, task) = self.tasks.remove(&id)?;
+        if let Some(uid) = &task.unique_transfer_id {
+            self.by_transfer_id.remove_if(uid, |_, held| *held == id);
         }
-        true
+        Some(task)
     }
 
-    /// Frees every task expired at `now`; answers how many.
-    pub fn sweep(&self, now: Millis) -> usize {
-        let mut swept = 0;
-        loop {
-            let id = {
-                let mut expiry = self.lock_expiry();
-                match expiry.front() {
-                    Some(&(at, id)) if at <= now => {
-                        expiry.pop_front();
-                        id
-                    }
-                    _ => break,
+    /// Takes out the next task expired at `now`, if any. The queue lock is held only for the
+    /// pop, so requests are never held up behind a long sweep.
+    pub fn take_expired(&self, now: Millis) -> Option<Option<Task>> {
+        let id = {
+            let mut expiry = self.lock_expiry();
+            match expiry.front() {
+                Some(&(at, id)) if at <= now => {
+                    expiry.pop_front();
+                    id
                 }
-            };
-            // The queue lock is released here, so requests are never held up behind a long sweep.
-            let expired = self.tasks.get(&id).is_some_and(|task| task.is_expired(now));
-            if expired && self.remove(id) {
-                swept += 1;
+                _ => return None,
             }
-        }
-        swept
+        };
+        let expired = self.tasks.get(&id).is_some_and(|task| task.is_expired(now));
+        Some(if expired { self.take(id) } else { None })
+    }
+
+    /// The ids of every task held now.
+    pub fn ids(&self) -> Vec<TaskId> {
+        self.tasks.iter().map(|task| task.id).collect()
     }
 
     /// When the oldest task expires, if there is one.

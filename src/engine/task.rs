@@ -74,6 +74,12 @@ pub trait Job: Send + Sync {
         Err(Refusal::NotApplicable)
     }
 
+    /// The task is going away before it is final (expired, deleted, forced, the world reset):
+    /// whatever it holds (reserved coins, money out of the vault, an open series) goes back.
+    fn abandon(&mut self, ctx: &mut StepCtx) {
+        let _ = ctx;
+    }
+
     /// The other user the task is about (a receiver, a payer, a cashier), for outcome rules.
     fn counterparty(&self) -> Option<&str> {
         None

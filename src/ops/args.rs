@@ -58,6 +58,19 @@ impl<'a> Args<'a> {
         }
     }
 
+    /// An `xsd:unsignedInt`; `None` when missing or empty.
+    pub fn unsigned_int(&self, name: &str) -> Result<Option<u32>, Fault> {
+        match self.unsigned(name)? {
+            None => Ok(None),
+            Some(value) => u32::try_from(value).map(Some).map_err(|_| {
+                Fault::client(format!(
+                    "argument {name} must be an unsignedInt (at most {}), not {value}",
+                    u32::MAX
+                ))
+            }),
+        }
+    }
+
     /// A port number (`xsd:unsignedShort`); 0 when missing.
     pub fn port(&self, name: &str) -> Result<u16, Fault> {
         let value = self.unsigned(name)?.unwrap_or(0);

@@ -43,23 +43,30 @@ pub fn amount_value(value: u64, currency: &str) -> Value {
     ])
 }
 
-/// A uniqueTransferId: non-blank and at most 64 characters, else ERR_INVALID_TRANSFER_ID.
-pub fn transfer_id(text: &str) -> Result<String, Code> {
+/// A uniqueTransferId: non-blank, at most 64 characters, and carried by no live task; else
+/// ERR_INVALID_TRANSFER_ID.
+pub fn transfer_id(ctx: &Ctx, text: &str) -> Result<String, Code> {
     let text = text.trim();
-    if text.is_empty() || text.chars().count() > 64 {
+    if text.is_empty() || text.chars().count() > 64 || ctx.engine.transfer_id_in_use(text) {
         return Err(Code::InvalidTransferId);
     }
     Ok(text.to_owned())
 }
 
-/// A seriesId, when given, must name a series that is waiting for acceptance or open.
-pub fn open_series(ctx: &Ctx, series_id: &str) -> Result<Option<String>, Code> {
+/// A seriesId, when given, must name a series with this user that is waiting for
+/// acceptance or open.
+pub fn open_series(ctx: &Ctx, series_id: &str, username: &str) -> Result<Option<String>, Code> {
     if series_id.is_empty() {
         return Ok(None);
     }
     let world = ctx.engine.world();
-    match world.series.get(series_id).map(|s| s.state) {
-        Some(SeriesState::Pending | SeriesState::Open) => Ok(Some(series_id.to_owned())),
+    match world.series.get(series_id) {
+        Some(series)
+            if series.username == username
+                && matches!(series.state, SeriesState::Pending | SeriesState::Open) =>
+        {
+            Ok(Some(series_id.to_owned()))
+        }
         _ => Err(Code::InvalidSeriesId),
     }
 }
@@ -118,7 +125,7 @@ pub struct RequestData {
 }
 
 /// Reads and checks paymentRequestData (ERR_NO_REQUEST_DATA when missing).
-pub fn request_data(args: &Args) -> Result<Result<RequestData, Code>, Fault> {
+pub fn request_data(ctx: &Ctx, args: &Args) -> Result<Result<RequestData, Code>, Fault> {
     let Some(element) = args.element("requestData") else {
         return Ok(Err(Code::NoRequestData));
     };
@@ -138,7 +145,7 @@ pub fn request_data(args: &Args) -> Result<Result<RequestData, Code>, Fault> {
         if username.is_empty() {
             return Err(Code::InvalidUsername);
         }
-        let unique_transfer_id = transfer_id(unique_transfer_id)?;
+        let unique_transfer_id = transfer_id(ctx, unique_transfer_id)?;
         purchase_document(description)?;
         data_option(delivery, Code::InvalidDeliveryOption)?;
         data_option(invoice, Code::InvalidInvoiceOption)?;

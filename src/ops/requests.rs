@@ -16,7 +16,7 @@ pub fn request_payment_initiation(ctx: &Ctx, args: &Args) -> Result<Reply, Fault
     let payment_type = args.token("type")?;
     let amount = args.amount(&["amount"])?;
     let series_id = args.token("seriesId")?;
-    let data = request_data(args)?;
+    let data = request_data(ctx, args)?;
     args.text("paymentContext")?;
     let username = data
         .as_ref()
@@ -28,7 +28,7 @@ pub fn request_payment_initiation(ctx: &Ctx, args: &Args) -> Result<Reply, Fault
         if !matches!(payment_type, "" | "NORMAL") {
             return Err(Code::InvalidPaymentType);
         }
-        let series = open_series(ctx, series_id)?;
+        let series = open_series(ctx, series_id, &data.username)?;
         let amount = positive_amount(ctx, amount)?;
         location?;
         let mut transfer = Transfer::new(
@@ -53,7 +53,7 @@ pub fn request_payment_initiation(ctx: &Ctx, args: &Args) -> Result<Reply, Fault
 
 /// Asks the user to start a payment themselves; FINISHED_OK when they agree (no money moves).
 pub fn request_ping_payment_initiation(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
-    let data = request_data(args)?;
+    let data = request_data(ctx, args)?;
     args.text("paymentContext")?;
     let username = data
         .as_ref()
@@ -92,10 +92,10 @@ pub fn request_personal_data(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
         if !PERSONAL_DATA_TYPES.contains(&data_type) {
             return Err(Code::InvalidPaymentType);
         }
-        open_series(ctx, series_id)?;
         if username.is_empty() {
             return Err(Code::InvalidUsername);
         }
+        open_series(ctx, series_id, &username)?;
         data_option(delivery, Code::InvalidDeliveryOption)?;
         data_option(invoice, Code::InvalidInvoiceOption)?;
         location?;
@@ -169,7 +169,11 @@ pub fn cancel_payment_request(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
 pub fn expect_payment_request(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     let username = args.token("username")?.to_owned();
     let amount = args.amount(&["amount"])?;
-    let timeout = args.unsigned("timeout")?.filter(|&t| t > 0).unwrap_or(600);
+    let timeout = u64::from(
+        args.unsigned_int("timeout")?
+            .filter(|&t| t > 0)
+            .unwrap_or(600),
+    );
     let started = logged_in(ctx).and_then(|payee| {
         if username.is_empty() {
             return Err(Code::InvalidUsername);

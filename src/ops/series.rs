@@ -9,12 +9,12 @@ use crate::engine::task::{JobRequest, TaskId};
 use crate::soap::{Fault, Reply};
 
 pub fn start_series_payment(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
-    let data = request_data(args)?;
+    let data = request_data(ctx, args)?;
     let series_type = args.token("type")?;
     let series = args.nested("seriesData");
-    let max_payments = series.unsigned("maxPaymentsInSeries")?.unwrap_or(0);
+    let max_payments = series.unsigned_int("maxPaymentsInSeries")?.unwrap_or(0);
     let max_total = series.amount(&["maxTotalAmount"])?;
-    let duration = series.unsigned("seriesSecondDuration")?.unwrap_or(0);
+    let duration = u64::from(series.unsigned_int("seriesSecondDuration")?.unwrap_or(0));
     let series_user = series.token("username")?.to_owned();
     series.text("description")?;
     let username = data
@@ -37,7 +37,7 @@ pub fn start_series_payment(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
         };
         let job = SeriesPayment {
             peer: data.username,
-            max_payments: u32::try_from(max_payments).unwrap_or(u32::MAX),
+            max_payments,
             max_total,
             duration_ms: duration.saturating_mul(1000),
         };

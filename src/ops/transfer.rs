@@ -23,13 +23,13 @@ pub fn give_money_request(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
         if username.is_empty() {
             return Err(Code::InvalidUsername);
         }
-        let unique_transfer_id = transfer_id(unique_transfer_id)?;
+        let unique_transfer_id = transfer_id(ctx, unique_transfer_id)?;
         let payout = match payment_type {
             "GIVE_MONEY" => false,
             "MONEY_COLLECT" => true,
             _ => return Err(Code::InvalidPaymentType),
         };
-        let series = open_series(ctx, series_id)?;
+        let series = open_series(ctx, series_id, &username)?;
         let amount = positive_amount(ctx, amount)?;
         location?;
         purchase_document(description)?;

@@ -53,7 +53,7 @@ pub fn send_money_to_treasury_request(ctx: &Ctx, args: &Args) -> Result<Reply, F
             if cashier.is_empty() {
                 return Err(Code::InvalidUsername);
             }
-            let unique_transfer_id = transfer_id(unique_transfer_id)?;
+            let unique_transfer_id = transfer_id(ctx, unique_transfer_id)?;
             start_task(ctx, SendToTreasury::new(cashier), Some(&unique_transfer_id))
         });
     Ok(task_id_reply(started))

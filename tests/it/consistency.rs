@@ -35,7 +35,9 @@ fn pollers_only_ever_see_a_tasks_own_path_in_order() {
             emulator.call_xml("giveMoneyRequest", &args).answer().get("taskId").to_owned()
         })
         .collect();
-    let seen: Arc<Mutex<Vec<Vec<String>>>> = Arc::new(Mutex::new(vec![Vec::new(); TASKS]));
+    // What each poller saw of each task, in the order it saw it.
+    let seen: Arc<Mutex<Vec<Vec<Vec<String>>>>> =
+        Arc::new(Mutex::new(vec![vec![Vec::new(); TASKS]; POLLERS]));
     let done = Arc::new(AtomicBool::new(false));
     let sweeps: Arc<Vec<AtomicUsize>> =
         Arc::new((0..POLLERS).map(|_| AtomicUsize::new(0)).collect());
@@ -58,8 +60,9 @@ fn pollers_only_ever_see_a_tasks_own_path_in_order() {
                         let answer = emulator.call(Style::B, "getTaskStatus", &[("taskId", task)]);
                         let status = answer.get("status").to_owned();
                         let mut seen = seen.lock().unwrap();
-                        if seen[i].last() != Some(&status) {
-                            seen[i].push(status);
+                        let mine = &mut seen[p][i];
+                        if mine.last() != Some(&status) {
+                            mine.push(status);
                         }
                     }
                 }
@@ -96,7 +99,11 @@ fn pollers_only_ever_see_a_tasks_own_path_in_order() {
     }
 
     let seen = seen.lock().unwrap();
-    let transitions_seen: usize = seen.iter().map(|s| s.len().saturating_sub(1)).sum();
+    let transitions_seen: usize = seen
+        .iter()
+        .flatten()
+        .map(|s| s.len().saturating_sub(1))
+        .sum();
     assert!(
         transitions_seen >= TASKS,
         "the pollers must have watched tasks move: {seen:?}"
@@ -110,13 +117,15 @@ fn pollers_only_ever_see_a_tasks_own_path_in_order() {
             "{task} ended: {history:?}"
         );
         // What a poller saw is the task's history with some statuses skipped, never reordered.
-        let mut rest = history.iter();
-        for status in &seen[i] {
-            assert!(
-                rest.any(|h| h == status),
-                "task {i} showed {:?}, its path was {history:?}",
-                seen[i]
-            );
+        for poller in seen.iter() {
+            let mut rest = history.iter();
+            for status in &poller[i] {
+                assert!(
+                    rest.any(|h| h == status),
+                    "task {i} showed {:?}, its path was {history:?}",
+                    poller[i]
+                );
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ mod control;
 mod exchanges;
 mod expiry;
 mod faults;
+mod holdings;
 mod interop;
 mod journey;
 mod money;

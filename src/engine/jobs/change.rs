@@ -41,7 +41,7 @@ impl ChangeMoney {
         let (wallet, mint) = ctx
             .world
             .wallet_and_mint(&self.user, &self.currency)
-            .ok_or_else(|| Step::fail(Status::UserNotFound, "the node's user is gone"))?;
+            .ok_or_else(|| collecting_failed(self.amount, &self.currency))?;
         if wallet.free() < self.amount {
             return Err(collecting_failed(self.amount, &self.currency));
         }
@@ -205,7 +205,7 @@ impl ChangeAtBnode {
         let (wallet, mint) = ctx
             .world
             .wallet_and_mint(&self.user, &self.currency)
-            .ok_or_else(|| Step::fail(Status::UserNotFound, "the node's user is gone"))?;
+            .ok_or_else(|| collecting_failed(self.amount, &self.currency))?;
         if wallet.free() < self.amount {
             return Err(collecting_failed(self.amount, &self.currency));
         }

@@ -24,6 +24,10 @@ impl Job for GiveMoney {
         Some(self.transfer.payee.as_str())
     }
 
+    fn abandon(&mut self, ctx: &mut StepCtx) {
+        self.transfer.abandon(ctx);
+    }
+
     fn next(&mut self, current: Status, ctx: &mut StepCtx) -> Step {
         match current {
             Status::Preparation => Step::to(Status::Searching),

@@ -167,10 +167,11 @@ fn count_in_series(ctx: &mut StepCtx, series_id: &str, amount: u64) -> Result<()
     if series.max_payments > 0 && series.payments >= series.max_payments {
         return exceeded("no payments are left in the series");
     }
-    if series.max_total > 0 && series.total + amount > series.max_total {
+    let total = series.total.checked_add(amount);
+    if series.max_total > 0 && total.is_none_or(|total| total > series.max_total) {
         return exceeded("the payment is over the series' total");
     }
     series.payments += 1;
-    series.total += amount;
+    series.total = total.unwrap_or(u64::MAX);
     Ok(())
 }

@@ -39,6 +39,12 @@ impl Job for PeerRequest {
         Some(self.peer.as_str())
     }
 
+    fn abandon(&mut self, ctx: &mut StepCtx) {
+        if let Some(transfer) = self.transfer.as_mut() {
+            transfer.abandon(ctx);
+        }
+    }
+
     fn next(&mut self, current: Status, ctx: &mut StepCtx) -> Step {
         let step = match current {
             Status::Preparation => Ok(Step::to(Status::Searching)),
@@ -137,6 +143,10 @@ impl Job for ExpectedPayment {
 
     fn counterparty(&self) -> Option<&str> {
         Some(self.transfer.payer.as_str())
+    }
+
+    fn abandon(&mut self, ctx: &mut StepCtx) {
+        self.transfer.abandon(ctx);
     }
 
     fn next(&mut self, current: Status, ctx: &mut StepCtx) -> Step {

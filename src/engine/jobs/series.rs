@@ -39,6 +39,10 @@ impl Job for SeriesPayment {
         Some(self.peer.as_str())
     }
 
+    fn abandon(&mut self, ctx: &mut StepCtx) {
+        self.set_state(ctx, SeriesState::Finished);
+    }
+
     fn next(&mut self, current: Status, ctx: &mut StepCtx) -> Step {
         let step = match current {
             Status::Preparation => Ok(Step::to(Status::Searching)),

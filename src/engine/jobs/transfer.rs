@@ -97,6 +97,14 @@ impl Transfer {
         self.failed(ctx, Step::fail(status, description))
     }
 
+    /// The task is going away unfinished (expired, deleted, forced): money held goes back.
+    pub fn abandon(&mut self, ctx: &mut StepCtx) {
+        if !self.reserved.is_empty() {
+            self.count_usage(ctx, -1);
+        }
+        self.release(ctx.world);
+    }
+
     /// Ends the transfer with a final step decided elsewhere (a refusal, a revocation).
     pub fn failed(&mut self, ctx: &mut StepCtx, step: Step) -> Step {
         self.release(ctx.world);
@@ -186,7 +194,7 @@ impl Transfer {
             Some((wallet, _)) => wallet.release(&std::mem::take(&mut self.reserved)),
             None => Vec::new(),
         };
-        if let Some((wallet, _)) = ctx.world.wallet_and_mint(&self.payee, &self.currency) {
+        if let Some(wallet) = ctx.world.receiving_wallet(&self.payee, &self.currency) {
             wallet.receive(coins, now);
         }
         let started = self.started.unwrap_or(now);
@@ -240,7 +248,8 @@ impl Transfer {
                 return Err(self.fail(ctx, Status::OutTransfersLimitExceeded, text));
             }
             let over_one = limits.send_per_transfer > 0 && amount > limits.send_per_transfer;
-            let over_day = limits.send_per_day > 0 && usage.sent + amount > limits.send_per_day;
+            let over_day =
+                limits.send_per_day > 0 && usage.sent.saturating_add(amount) > limits.send_per_day;
             if over_one || over_day {
                 let text = format!("{amount} is over what \"{}\" may pay", self.payer);
                 return Err(self.fail(ctx, Status::BuyerLimitsExceeded, text));

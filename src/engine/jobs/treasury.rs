@@ -30,6 +30,12 @@ impl Job for SendToTreasury {
         Some(self.cashier.as_str())
     }
 
+    fn abandon(&mut self, ctx: &mut StepCtx) {
+        if let Some(transfer) = self.transfer.as_mut() {
+            transfer.abandon(ctx);
+        }
+    }
+
     fn next(&mut self, current: Status, ctx: &mut StepCtx) -> Step {
         match current {
             Status::Preparation => Step::to(Status::Searching),

@@ -19,6 +19,8 @@ pub struct Vault {
     pub amount: u64,
     pub currency: String,
     reserved: Vec<String>,
+    /// Money taken out of the vault and not yet in free (FromVault).
+    held: u64,
 }
 
 impl Vault {
@@ -29,6 +31,7 @@ impl Vault {
             amount,
             currency,
             reserved: Vec::new(),
+            held: 0,
         }
     }
 }
@@ -38,6 +41,14 @@ impl Job for Vault {
         match self.direction {
             VaultDirection::ToVault => "SEND_MONEY_TO_VAULT",
             VaultDirection::FromVault => "GET_MONEY_FROM_VAULT",
+        }
+    }
+
+    fn abandon(&mut self, ctx: &mut StepCtx) {
+        if let Some((wallet, _)) = ctx.world.wallet_and_mint(&self.user, &self.currency) {
+            let coins = wallet.release(&std::mem::take(&mut self.reserved));
+            wallet.coins.extend(coins);
+            wallet.vault += std::mem::take(&mut self.held);
         }
     }
 
@@ -56,19 +67,20 @@ impl Vault {
     fn hold(&mut self, ctx: &mut StepCtx) -> Step {
         let now = ctx.now;
         let amount = self.amount;
-        let Some((wallet, mint)) = ctx.world.wallet_and_mint(&self.user, &self.currency) else {
-            return Step::fail(Status::UserNotFound, format!("no user \"{}\"", self.user));
-        };
-        let held = match self.direction {
-            VaultDirection::ToVault => wallet
-                .reserve(amount, mint, now)
-                .map(|ids| self.reserved = ids)
-                .is_some(),
-            VaultDirection::FromVault if wallet.vault >= amount => {
-                wallet.vault -= amount;
-                true
-            }
-            VaultDirection::FromVault => false,
+        let held = match ctx.world.wallet_and_mint(&self.user, &self.currency) {
+            None => false,
+            Some((wallet, mint)) => match self.direction {
+                VaultDirection::ToVault => wallet
+                    .reserve(amount, mint, now)
+                    .map(|ids| self.reserved = ids)
+                    .is_some(),
+                VaultDirection::FromVault if wallet.vault >= amount => {
+                    wallet.vault -= amount;
+                    self.held = amount;
+                    true
+                }
+                VaultDirection::FromVault => false,
+            },
         };
         if !held {
             let place = if self.direction == VaultDirection::ToVault {
@@ -99,6 +111,7 @@ impl Vault {
                 VaultDirection::FromVault => {
                     let coins = mint.coins_for(amount, now);
                     wallet.receive(coins, now);
+                    self.held = 0;
                 }
             }
         }

@@ -249,19 +249,25 @@ impl World {
         self.users.get_mut(name)
     }
 
-    /// Splits the world so a user's wallet and the mint can be used together.
+    /// A user's wallet in a currency they hold, with the mint beside it.
     pub fn wallet_and_mint(
         &mut self,
         user: &str,
         currency: &str,
     ) -> Option<(&mut Wallet, &mut Mint)> {
-        let wallet = self
-            .users
-            .get_mut(user)?
-            .wallets
-            .entry(currency.to_owned())
-            .or_default();
+        let wallet = self.users.get_mut(user)?.wallets.get_mut(currency)?;
         Some((wallet, &mut self.mint))
+    }
+
+    /// A user's wallet to receive money in, opened if they held no such currency yet.
+    pub fn receiving_wallet(&mut self, user: &str, currency: &str) -> Option<&mut Wallet> {
+        Some(
+            self.users
+                .get_mut(user)?
+                .wallets
+                .entry(currency.to_owned())
+                .or_default(),
+        )
     }
 
     /// Moves free money of the node's user above the treasury threshold to the treasury user.
@@ -287,7 +293,7 @@ impl World {
         let coins = wallet
             .take(excess, mint, now)
             .expect("the excess is free money");
-        let Some((treasury_wallet, _)) = self.wallet_and_mint(&treasury, &currency) else {
+        let Some(treasury_wallet) = self.receiving_wallet(&treasury, &currency) else {
             return 0;
         };
         treasury_wallet.receive(coins, now);
