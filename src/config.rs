@@ -30,6 +30,8 @@ pub struct Settings {
     pub admin: bool,
     /// Require `Authorization: Bearer <token>` on the admin API.
     pub admin_token: Option<String>,
+    /// Serve the admin API on this address instead of beside the SOAP endpoint.
+    pub admin_listen: Option<SocketAddr>,
     /// SOAP exchanges the journal keeps; 0 turns it off.
     pub journal_size: usize,
 }
@@ -47,6 +49,7 @@ impl Default for Settings {
             frozen_clock: false,
             admin: true,
             admin_token: None,
+            admin_listen: None,
             journal_size: 1000,
         }
     }
@@ -102,6 +105,10 @@ pub struct Cli {
     #[arg(long, env = "CNODE_ADMIN_TOKEN", value_name = "TOKEN")]
     pub admin_token: Option<String>,
 
+    /// Serve the admin API on its own address instead of beside the SOAP endpoint.
+    #[arg(long, env = "CNODE_ADMIN_LISTEN", value_name = "ADDR:PORT")]
+    pub admin_listen: Option<String>,
+
     /// SOAP exchanges the journal keeps (0 turns it off).
     #[arg(
         long,
@@ -145,6 +152,15 @@ impl Cli {
                     .map_err(|e| format!("--world {}: {e}", path.display()))?
             }
         };
+        let admin_listen = match &self.admin_listen {
+            None => None,
+            Some(text) => Some(
+                text.to_socket_addrs()
+                    .map_err(|e| format!("--admin-listen {text}: {e}"))?
+                    .next()
+                    .ok_or_else(|| format!("--admin-listen {text}: no address"))?,
+            ),
+        };
         let task_not_found = match self.not_found_spelling {
             NotFoundSpelling::Exist => Code::TaskDoesNotExist,
             NotFoundSpelling::Exists => Code::TaskDoesNotExists,
@@ -161,6 +177,7 @@ impl Cli {
             workers: self.workers,
             admin: self.admin,
             admin_token: self.admin_token,
+            admin_listen,
             journal_size: self.journal_size,
             ..Settings::default()
         })

@@ -22,6 +22,9 @@ async fn main() -> std::process::ExitCode {
     };
     let addr = emulator.local_addr();
     log::info!("cnode-emulator listening on http://{addr}/ (WSDL at http://{addr}/?wsdl)");
+    if let Some(admin) = emulator.admin_addr() {
+        log::info!("admin API on http://{admin}/__admin/");
+    }
     match emulator.run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

@@ -19,6 +19,8 @@ pub struct Emulator {
     server: Server,
     addr: SocketAddr,
     state: web::Data<AppState>,
+    /// The admin API on its own address, when asked for.
+    admin: Option<(Server, SocketAddr)>,
 }
 
 impl Emulator {
@@ -41,11 +43,29 @@ impl Emulator {
             admin: settings.admin.then(|| settings.admin_token.clone()),
         });
         let handle = state.clone();
-        let admin = settings.admin;
+        let admin_here = settings.admin && settings.admin_listen.is_none();
+        let admin = match settings.admin_listen.filter(|_| settings.admin) {
+            None => None,
+            Some(listen) => {
+                let state = state.clone();
+                let server = HttpServer::new(move || {
+                    App::new()
+                        .app_data(state.clone())
+                        .service(web::scope("/__admin").configure(crate::admin::routes))
+                })
+                .workers(1)
+                .bind(listen)?;
+                let addr = *server
+                    .addrs()
+                    .first()
+                    .ok_or_else(|| io::Error::other("the admin server bound no address"))?;
+                Some((server.run(), addr))
+            }
+        };
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
-                .configure(|config| http::routes(config, admin))
+                .configure(|config| http::routes(config, admin_here))
         });
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
@@ -59,6 +79,7 @@ impl Emulator {
             server: server.run(),
             addr,
             state: handle,
+            admin,
         })
     }
 
@@ -79,11 +100,24 @@ impl Emulator {
         self.server.handle()
     }
 
+    /// Where the admin API listens when it has its own address.
+    pub fn admin_addr(&self) -> Option<SocketAddr> {
+        self.admin.as_ref().map(|(_, addr)| *addr)
+    }
+
     /// Serves until the server is stopped (by its handle or a signal), then stops the ticker.
     pub async fn run(self) -> io::Result<()> {
         let (stop_ticker, ticker_stopped) = watch::channel(false);
         let ticker = actix_web::rt::spawn(ticker::run(self.state.engine.clone(), ticker_stopped));
+        let admin = self.admin.map(|(server, _)| {
+            let handle = server.handle();
+            (handle, actix_web::rt::spawn(server))
+        });
         let served = self.server.await;
+        if let Some((handle, admin)) = admin {
+            handle.stop(true).await;
+            let _ = admin.await;
+        }
         let _ = stop_ticker.send(true);
         let _ = ticker.await;
         served

@@ -44,6 +44,7 @@ use crate::startup::Emulator;
 
 pub struct TestServer {
     addr: SocketAddr,
+    admin_addr: Option<SocketAddr>,
     engine: Arc<Engine>,
     state: web::Data<AppState>,
     handle: ServerHandle,
@@ -83,16 +84,22 @@ impl TestServer {
                             return Err(error);
                         }
                     };
-                    let started = (emulator.local_addr(), emulator.state(), emulator.handle());
+                    let started = (
+                        emulator.local_addr(),
+                        emulator.admin_addr(),
+                        emulator.state(),
+                        emulator.handle(),
+                    );
                     let _ = started_tx.send(Ok(started));
                     emulator.run().await
                 })
             })?;
-        let (addr, state, handle) = started_rx
+        let (addr, admin_addr, state, handle) = started_rx
             .recv()
             .map_err(|_| io::Error::other("the emulator thread ended before starting"))??;
         Ok(TestServer {
             addr,
+            admin_addr,
             engine: state.engine.clone(),
             state,
             handle,
@@ -102,6 +109,11 @@ impl TestServer {
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Where the admin API listens when `Settings::admin_listen` gave it its own address.
+    pub fn admin_addr(&self) -> Option<SocketAddr> {
+        self.admin_addr
     }
 
     /// The SOAP endpoint, e.g. `http://127.0.0.1:40123/`.

@@ -425,6 +425,20 @@ fn the_admin_api_can_be_protected_or_switched_off() {
     );
 
     let mut settings = Settings::for_tests();
+    settings.admin_listen = Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0)));
+    let apart = start_with(settings);
+    assert_eq!(
+        admin_raw(&apart, "GET", "/clock", None, None).status,
+        404,
+        "not beside the SOAP endpoint"
+    );
+    let admin_addr = apart.server.admin_addr().expect("an admin address");
+    assert_eq!(
+        http(admin_addr, "GET", "/__admin/clock", &[], b"").status,
+        200
+    );
+
+    let mut settings = Settings::for_tests();
     settings.admin = false;
     let off = start_with(settings);
     assert_eq!(admin_raw(&off, "GET", "/clock", None, None).status, 404);
