@@ -55,6 +55,8 @@ pub struct Engine {
     session_task: Mutex<Option<TaskId>>,
     /// Outcomes dictated for future tasks, first match wins.
     rules: Mutex<Vec<control::OutcomeRule>>,
+    /// Held while due steps are taken, so they happen in due order whoever takes them.
+    stepping: Mutex<()>,
     /// How tasks move, by type (`*` for every type not named).
     progressions: Mutex<std::collections::HashMap<String, task::Progression>>,
 }
@@ -91,6 +93,7 @@ impl Engine {
             due: DueQueue::default(),
             session_task: Mutex::new(None),
             rules: Mutex::new(Vec::new()),
+            stepping: Mutex::new(()),
             progressions: Mutex::new(std::collections::HashMap::new()),
         }
     }
@@ -187,11 +190,19 @@ impl Engine {
     }
 
     /// Takes every step that has come due, so the world is as it should be at this instant.
+    ///
+    /// Steps are taken one at a time in the order they were due, across all tasks, so a step
+    /// due earlier always sees the world before a step due later (two transfers from one
+    /// wallet, a limit counted by both). One caller at a time does this.
     pub fn catch_up(&self) {
         let now = self.clock.now();
-        for id in self.due.pop_due(now) {
+        if self.due.earliest().is_none_or(|at| at > now) {
+            return;
+        }
+        let _stepping = lock(&self.stepping);
+        while let Some(id) = self.due.pop_one(now) {
             let pending = self.store.with_task(id, now, |task| {
-                self.advance(task, now);
+                self.step_once(task, now);
                 task.next_step_at
             });
             if let Some(Some(at)) = pending {
@@ -203,6 +214,7 @@ impl Engine {
     /// getTaskStatus: the task as it stands; under per-poll progression this poll may be
     /// the one that moves it a step.
     pub fn poll(&self, id: TaskId) -> Option<TaskView> {
+        self.catch_up();
         let now = self.clock.now();
         let (view, next) = self.store.with_task(id, now, |task| {
             self.advance(task, now);
@@ -225,6 +237,7 @@ impl Engine {
     }
 
     pub fn task(&self, id: TaskId) -> Option<TaskView> {
+        self.catch_up();
         let now = self.clock.now();
         self.store.with_task(id, now, |task| {
             self.advance(task, now);
@@ -331,6 +344,18 @@ impl Engine {
         self.config.step.as_millis() as Millis
     }
 
+    /// Takes a task's next step if it is due by `now`.
+    fn step_once(&self, task: &mut Task, now: Millis) {
+        if let Some(due) = task.next_step_at.filter(|&due| due <= now) {
+            let step = {
+                let mut world = self.world();
+                let mut ctx = self.step_ctx(task.id, due, &mut world);
+                task.job.next(task.status, &mut ctx)
+            };
+            self.apply(task, step, due);
+        }
+    }
+
     /// Moves a task through every step due by `now`, each taken at the time it was due.
     fn advance(&self, task: &mut Task, now: Millis) {
         while let Some(due) = task.next_step_at.filter(|&due| due <= now) {
@@ -431,26 +456,22 @@ impl DueQueue {
         self.earliest.fetch_min(at, Ordering::AcqRel);
     }
 
-    fn pop_due(&self, now: Millis) -> Vec<TaskId> {
+    /// The earliest entry due by `now`, taken out.
+    fn pop_one(&self, now: Millis) -> Option<TaskId> {
         if self.earliest.load(Ordering::Acquire) > now {
-            return Vec::new();
+            return None;
         }
         let mut heap = lock(&self.heap);
-        let mut ready = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        while let Some(&Reverse((at, id))) = heap.peek() {
-            if at > now {
-                break;
+        let popped = match heap.peek() {
+            Some(&Reverse((at, id))) if at <= now => {
+                heap.pop();
+                Some(id)
             }
-            heap.pop();
-            // A request can leave a second entry for a task; one visit is enough.
-            if seen.insert(id) {
-                ready.push(id);
-            }
-        }
+            _ => None,
+        };
         let next = heap.peek().map_or(Millis::MAX, |Reverse((at, _))| *at);
         self.earliest.store(next, Ordering::Release);
-        ready
+        popped
     }
 
     fn clear(&self) {

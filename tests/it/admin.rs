@@ -468,6 +468,11 @@ fn the_openapi_document_describes_every_admin_path() {
         "/__admin/journal",
         "/__admin/journal/verify",
         "/__admin/reset",
+        "/__admin/tasks/{id}/step",
+        "/__admin/rules",
+        "/__admin/rules/{id}",
+        "/__admin/progression",
+        "/__admin/faults",
     ] {
         assert!(paths.contains_key(path), "{path} is not described");
     }
