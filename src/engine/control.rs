@@ -91,6 +91,7 @@ impl Engine {
     }
 
     pub fn task_detail(&self, id: TaskId) -> Option<TaskDetail> {
+        self.catch_up();
         let now = self.clock.now();
         self.store.with_task(id, now, |task| {
             self.advance(task, now);
@@ -117,6 +118,7 @@ impl Engine {
         progress: Option<u8>,
         info: Option<Map<String, Value>>,
     ) -> Result<TaskDetail, ForceError> {
+        self.catch_up();
         let now = self.clock.now();
         let outcome = self.store.with_task(id, now, |task| {
             self.advance(task, now);
@@ -133,7 +135,7 @@ impl Engine {
             if let Some(info) = info {
                 task.info.extend(info);
             }
-            Ok((task.next_step_at, self.detail(task, now)))
+            Ok((task.due_key(), self.detail(task, now)))
         });
         let (next, detail) = outcome.ok_or(ForceError::NoSuchTask)??;
         if let Some(at) = next {
@@ -217,6 +219,7 @@ impl Engine {
 
     /// Takes the next step of a task now, whatever its progression (the manual mode's move).
     pub fn step(&self, id: TaskId) -> Result<TaskDetail, ForceError> {
+        self.catch_up();
         let now = self.clock.now();
         let outcome = self.store.with_task(id, now, |task| {
             self.advance(task, now);
@@ -228,7 +231,7 @@ impl Engine {
                 task.polls = 0;
                 self.advance(task, now);
             }
-            Ok((task.next_step_at, self.detail(task, now)))
+            Ok((task.due_key(), self.detail(task, now)))
         });
         let (next, detail) = outcome.ok_or(ForceError::NoSuchTask)??;
         if let Some(at) = next {

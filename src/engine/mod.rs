@@ -57,6 +57,8 @@ pub struct Engine {
     rules: Mutex<Vec<control::OutcomeRule>>,
     /// Held while due steps are taken, so they happen in due order whoever takes them.
     stepping: Mutex<()>,
+    /// The next task's creation number.
+    next_seq: AtomicU64,
     /// How tasks move, by type (`*` for every type not named).
     progressions: Mutex<std::collections::HashMap<String, task::Progression>>,
 }
@@ -94,6 +96,7 @@ impl Engine {
             session_task: Mutex::new(None),
             rules: Mutex::new(Vec::new()),
             stepping: Mutex::new(()),
+            next_seq: AtomicU64::new(0),
             progressions: Mutex::new(std::collections::HashMap::new()),
         }
     }
@@ -155,6 +158,7 @@ impl Engine {
         let progression = self.progression_of(job.type_name());
         let mut task = Task {
             id: self.store.fresh_id(),
+            seq: self.next_seq.fetch_add(1, Ordering::Relaxed),
             status: Status::Preparation,
             progress: 0,
             info: Map::new(),
@@ -181,7 +185,7 @@ impl Engine {
                 task.job.start(&mut ctx);
             }
             self.advance(task, now);
-            task.next_step_at
+            task.due_key()
         });
         if let Some(Some(at)) = next_step_at {
             self.due.push(at, id);
@@ -203,7 +207,7 @@ impl Engine {
         while let Some(id) = self.due.pop_one(now) {
             let pending = self.store.with_task(id, now, |task| {
                 self.step_once(task, now);
-                task.next_step_at
+                task.due_key()
             });
             if let Some(Some(at)) = pending {
                 self.due.push(at, id);
@@ -228,7 +232,7 @@ impl Engine {
                     }
                 }
             }
-            (view(task, now), task.next_step_at)
+            (view(task, now), task.due_key())
         })?;
         if let Some(at) = next {
             self.due.push(at, id);
@@ -247,6 +251,7 @@ impl Engine {
 
     /// Hands a request (cancel, end of series) to a task's job. `None`: no such task.
     pub fn request(&self, id: TaskId, request: JobRequest) -> Option<Result<(), Refusal>> {
+        self.catch_up();
         let now = self.clock.now();
         let outcome = self.store.with_task(id, now, |task| {
             self.advance(task, now);
@@ -256,7 +261,7 @@ impl Engine {
                 task.job.on_request(request, task.status, &mut ctx)?
             };
             self.apply(task, step, now);
-            Ok(task.next_step_at)
+            Ok(task.due_key())
         })?;
         if let Ok(Some(at)) = outcome {
             self.due.push(at, id);
@@ -271,6 +276,7 @@ impl Engine {
 
     /// Every status the task has been in, with the time it entered it.
     pub fn task_history(&self, id: TaskId) -> Option<Vec<(Status, Millis)>> {
+        self.catch_up();
         let now = self.clock.now();
         self.store.with_task(id, now, |task| {
             self.advance(task, now);
@@ -436,7 +442,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Steps waiting for their time, earliest first. Each unfinished task has one entry, due
 /// no later than its next step; `earliest` lets the request path skip the lock.
 struct DueQueue {
-    heap: Mutex<BinaryHeap<Reverse<(Millis, TaskId)>>>,
+    heap: Mutex<BinaryHeap<Reverse<(Millis, u64, TaskId)>>>,
     earliest: AtomicU64,
 }
 
@@ -450,9 +456,9 @@ impl Default for DueQueue {
 }
 
 impl DueQueue {
-    fn push(&self, at: Millis, id: TaskId) {
+    fn push(&self, (at, seq): (Millis, u64), id: TaskId) {
         let mut heap = lock(&self.heap);
-        heap.push(Reverse((at, id)));
+        heap.push(Reverse((at, seq, id)));
         self.earliest.fetch_min(at, Ordering::AcqRel);
     }
 
@@ -463,13 +469,13 @@ impl DueQueue {
         }
         let mut heap = lock(&self.heap);
         let popped = match heap.peek() {
-            Some(&Reverse((at, id))) if at <= now => {
+            Some(&Reverse((at, _, id))) if at <= now => {
                 heap.pop();
                 Some(id)
             }
             _ => None,
         };
-        let next = heap.peek().map_or(Millis::MAX, |Reverse((at, _))| *at);
+        let next = heap.peek().map_or(Millis::MAX, |Reverse((at, _, _))| *at);
         self.earliest.store(next, Ordering::Release);
         popped
     }

@@ -174,6 +174,8 @@ impl Step {
 
 pub struct Task {
     pub id: TaskId,
+    /// Creation order: of two steps due at the same instant, the older task's goes first.
+    pub seq: u64,
     pub status: Status,
     /// The percentage stored at the last step; while TRANSFERRING the shown value rises with time.
     pub progress: u8,
@@ -209,6 +211,11 @@ pub enum Progression {
 }
 
 impl Task {
+    /// Where the task's next step sits in the due queue: (when, creation order).
+    pub fn due_key(&self) -> Option<(Millis, u64)> {
+        self.next_step_at.map(|at| (at, self.seq))
+    }
+
     pub fn updated_at(&self) -> Millis {
         self.history.last().map_or(self.created_at, |&(_, at)| at)
     }
