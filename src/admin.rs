@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 use crate::engine::status::Status;
 use crate::engine::task::Progression;
 use crate::engine::task::TaskId;
+use crate::engine::world::WorldPatch;
 use crate::engine::{ForceError, OutcomeRule, TaskFilter};
 use crate::faults::FaultPlan;
 use crate::http::AppState;
@@ -41,6 +42,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/clock/resume", web::post().to(resume))
         .route("/clock/advance", web::post().to(advance))
         .route("/world", web::get().to(world))
+        .route("/world", web::patch().to(patch_world))
         .route("/world/reset", web::post().to(reset_world))
         .route("/journal", web::get().to(journal))
         .route("/journal", web::delete().to(clear_journal))
@@ -387,6 +389,15 @@ async fn world(req: HttpRequest, state: web::Data<AppState>) -> Answer {
     let world = serde_json::to_value(&*state.engine.world())
         .map_err(|e| problem(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))?;
     Ok(HttpResponse::Ok().json(world))
+}
+
+/// Changes the running world: `{"node": {...}, "users": {"alice": {"behaviour": "reject"}}}`.
+async fn patch_world(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    let patch: WorldPatch =
+        serde_json::from_slice(&body).map_err(|e| bad_request(e.to_string()))?;
+    state.engine.patch_world(patch).map_err(bad_request)?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 async fn reset_world(req: HttpRequest, state: web::Data<AppState>) -> Answer {

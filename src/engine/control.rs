@@ -240,6 +240,13 @@ impl Engine {
         Ok(detail)
     }
 
+    /// Changes the running world (only the keys given); all or nothing.
+    pub fn patch_world(&self, patch: super::world::WorldPatch) -> Result<(), String> {
+        self.catch_up();
+        let now = self.wall_now();
+        self.world().patch(patch, now)
+    }
+
     /// Every task, rule and progression forgotten and the world as its file describes it.
     pub fn reset(&self) {
         self.clear_rules();

@@ -477,3 +477,60 @@ fn the_openapi_document_describes_every_admin_path() {
         assert!(paths.contains_key(path), "{path} is not described");
     }
 }
+
+#[test]
+fn the_world_can_be_patched_all_or_nothing() {
+    let emulator = start();
+    emulator.log_in_as("shop");
+    let patch = json!({
+        "node": {"decision_timeout": "5s"},
+        "users": {
+            "alice": {"behaviour": "reject", "balances": {"PLN": {"free": 10, "vault": 20}}},
+            "newcomer": {"password": "pw", "balances": {"EUR": {"free": 700}}}
+        }
+    });
+    assert_eq!(admin(&emulator, "PATCH", "/world", Some(patch)).0, 204);
+    {
+        let world = emulator.engine().world();
+        assert_eq!(world.users["alice"].balance("PLN"), (10, 20, 0));
+        assert_eq!(world.users["newcomer"].balance("EUR").0, 700);
+        assert_eq!(world.node.decision_timeout_ms, 5000);
+    }
+    let args = "<type>NORMAL</type><amount><amount>5</amount></amount><requestData><username>alice</username><uniqueTransferId>pw-1</uniqueTransferId></requestData>";
+    let task = emulator
+        .call_xml("requestPaymentInitiation", args)
+        .answer()
+        .get("taskId")
+        .to_owned();
+    assert_eq!(
+        emulator.status_of(&task).get("status"),
+        "FINISHED_ERR_USER_REJECTED"
+    );
+
+    let bad = json!({"users": {"bob": {"behaviour": "accept"}, "alice": {"behavior": "accept"}}});
+    let (status, error) = admin(&emulator, "PATCH", "/world", Some(bad));
+    assert_eq!(status, 400);
+    assert!(
+        error["error"].as_str().unwrap().contains("behavior"),
+        "{error}"
+    );
+    assert_eq!(
+        emulator.engine().world().users["bob"].behaviour,
+        cnode_emulator::engine::world::Behaviour::Reject
+    );
+    assert_eq!(
+        admin(
+            &emulator,
+            "PATCH",
+            "/world",
+            Some(json!({"node": {"logged_in": "ghost"}}))
+        )
+        .0,
+        400
+    );
+    assert_eq!(
+        emulator.engine().world().node.logged_in.as_deref(),
+        Some("shop"),
+        "nothing changed"
+    );
+}

@@ -473,3 +473,183 @@ mod tests {
         assert_eq!(world.sweep_to_treasury("T", Utc::now()), 0);
     }
 }
+
+/// Changes to a running world (PATCH /__admin/world): only the keys given change.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorldPatch {
+    pub node: NodePatch,
+    /// Users to change, or to add (a new user needs a password).
+    pub users: BTreeMap<String, Value>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NodePatch {
+    pub mode: Option<Mode>,
+    pub status: Option<String>,
+    /// `""` logs the user out.
+    pub logged_in: Option<String>,
+    pub mpin: Option<String>,
+    pub default_currency: Option<String>,
+    pub decision_timeout: Option<String>,
+    pub write_permission_delay: Option<String>,
+    /// `""` removes the treasury.
+    pub treasury: Option<String>,
+    pub treasury_threshold: Option<u64>,
+    pub bnode: Option<BnodeFile>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct UserPatch {
+    password: Option<String>,
+    merchant: Option<bool>,
+    merchant_data: Option<MerchantData>,
+    personal_data: Option<Map<String, Value>>,
+    behaviour: Option<Behaviour>,
+    decision_delay: Option<String>,
+    connection: Option<Connection>,
+    verification: Option<Verification>,
+    account_valid: Option<bool>,
+    requests_per_minute: Option<u32>,
+    limits: Option<Limits>,
+    /// Replaces the user's money in these currencies (coins minted anew).
+    balances: Option<BTreeMap<String, BalanceFile>>,
+}
+
+impl World {
+    /// Applies a patch, all or nothing: on an error nothing has changed.
+    pub fn patch(&mut self, patch: WorldPatch, now: DateTime<Utc>) -> Result<(), String> {
+        let mut next = self.clone();
+        next.patch_node(patch.node)?;
+        for (name, value) in patch.users {
+            if name.is_empty() {
+                return Err("a user name is empty".into());
+            }
+            if !next.users.contains_key(&name) {
+                let file: UserFile =
+                    serde_json::from_value(value).map_err(|e| format!("users.{name}: {e}"))?;
+                crate::units::parse_duration(&file.decision_delay)
+                    .map_err(|e| format!("users.{name}.decision_delay: {e}"))?;
+                let user = User::new(&file, &mut next.mint, now);
+                next.users.insert(name, user);
+                continue;
+            }
+            let change: UserPatch =
+                serde_json::from_value(value).map_err(|e| format!("users.{name}: {e}"))?;
+            let World { users, mint, .. } = &mut next;
+            let user = users.get_mut(&name).expect("checked above");
+            change
+                .apply(user, mint, now)
+                .map_err(|e| format!("users.{name}: {e}"))?;
+        }
+        for (what, name) in [
+            ("node.logged_in", &next.node.logged_in),
+            ("node.treasury", &next.node.treasury),
+        ] {
+            if let Some(name) = name {
+                if !next.users.contains_key(name) {
+                    return Err(format!("{what} names \"{name}\", who is not in the world"));
+                }
+            }
+        }
+        *self = next;
+        Ok(())
+    }
+
+    fn patch_node(&mut self, patch: NodePatch) -> Result<(), String> {
+        let node = &mut self.node;
+        let millis =
+            |text: &str| crate::units::parse_duration(text).map(|d| d.as_millis() as Millis);
+        if let Some(mode) = patch.mode {
+            node.mode = mode;
+        }
+        if let Some(status) = patch.status {
+            node.status = status;
+        }
+        if let Some(user) = patch.logged_in {
+            node.logged_in = Some(user).filter(|u| !u.is_empty());
+        }
+        if let Some(mpin) = patch.mpin {
+            if mpin.len() != 5
+                || !mpin
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+            {
+                return Err(format!(
+                    "node.mpin \"{mpin}\" is not 5 characters from [0-9A-Z]"
+                ));
+            }
+            node.mpin = mpin;
+        }
+        if let Some(currency) = patch.default_currency {
+            node.default_currency = currency;
+        }
+        if let Some(timeout) = patch.decision_timeout {
+            node.decision_timeout_ms =
+                millis(&timeout).map_err(|e| format!("node.decision_timeout: {e}"))?;
+        }
+        if let Some(delay) = patch.write_permission_delay {
+            node.write_permission_delay_ms =
+                millis(&delay).map_err(|e| format!("node.write_permission_delay: {e}"))?;
+        }
+        if let Some(treasury) = patch.treasury {
+            node.treasury = Some(treasury).filter(|t| !t.is_empty());
+        }
+        if let Some(threshold) = patch.treasury_threshold {
+            node.treasury_threshold = threshold;
+        }
+        if let Some(bnode) = patch.bnode {
+            node.bnode = bnode;
+        }
+        Ok(())
+    }
+}
+
+impl UserPatch {
+    fn apply(self, user: &mut User, mint: &mut Mint, now: DateTime<Utc>) -> Result<(), String> {
+        if let Some(delay) = &self.decision_delay {
+            user.decision_delay_ms = crate::units::parse_duration(delay)?.as_millis() as Millis;
+        }
+        if let Some(password) = self.password {
+            user.password = password;
+        }
+        if let Some(merchant) = self.merchant {
+            user.merchant = merchant;
+        }
+        if let Some(data) = self.merchant_data {
+            user.merchant_data = data;
+        }
+        if let Some(data) = self.personal_data {
+            user.personal_data = data;
+        }
+        if let Some(behaviour) = self.behaviour {
+            user.behaviour = behaviour;
+        }
+        if let Some(connection) = self.connection {
+            user.connection = connection;
+        }
+        if let Some(verification) = self.verification {
+            user.verification = verification;
+        }
+        if let Some(valid) = self.account_valid {
+            user.account_valid = valid;
+        }
+        if let Some(rate) = self.requests_per_minute {
+            user.requests_per_minute = rate;
+        }
+        if let Some(limits) = self.limits {
+            user.limits = limits;
+        }
+        for (currency, balance) in self.balances.unwrap_or_default() {
+            let wallet = Wallet {
+                coins: mint.coins_for(balance.free, now),
+                reserved: mint.coins_for(balance.locked, now),
+                vault: balance.vault,
+            };
+            user.wallets.insert(currency, wallet);
+        }
+        Ok(())
+    }
+}
