@@ -38,6 +38,8 @@ pub enum Injected {
 }
 
 pub struct Faults {
+    /// Whether any plan is set: the request path skips the locks when none is.
+    active: std::sync::atomic::AtomicBool,
     plans: Mutex<HashMap<String, FaultPlan>>,
     rng: Mutex<fastrand::Rng>,
 }
@@ -45,6 +47,7 @@ pub struct Faults {
 impl Default for Faults {
     fn default() -> Faults {
         Faults {
+            active: std::sync::atomic::AtomicBool::new(false),
             plans: Mutex::new(HashMap::new()),
             rng: Mutex::new(fastrand::Rng::with_seed(0)),
         }
@@ -76,6 +79,8 @@ impl Faults {
             *lock(&self.rng) = fastrand::Rng::with_seed(seed);
         }
         lock(&self.plans).insert(plan.operation.clone(), plan);
+        self.active
+            .store(true, std::sync::atomic::Ordering::Release);
         Ok(())
     }
 
@@ -87,10 +92,15 @@ impl Faults {
 
     pub fn clear(&self) {
         lock(&self.plans).clear();
+        self.active
+            .store(false, std::sync::atomic::Ordering::Release);
     }
 
     /// The delay and the fate of one call of `operation`.
     pub fn decide(&self, operation: &str) -> (Duration, Injected) {
+        if !self.active.load(std::sync::atomic::Ordering::Acquire) {
+            return (Duration::ZERO, Injected::Nothing);
+        }
         let plans = lock(&self.plans);
         let Some(plan) = plans.get(operation).or_else(|| plans.get("*")) else {
             return (Duration::ZERO, Injected::Nothing);
