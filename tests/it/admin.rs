@@ -5,16 +5,10 @@ use serde_json::{json, Value};
 
 use cnode_emulator::Settings;
 
-use crate::harness::{http, start, start_with, Emulator, HttpReply, Style};
+use crate::harness::{give, http, start, start_with, Emulator, HttpReply, Style};
 
 fn admin(emulator: &Emulator, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let reply = admin_raw(emulator, method, path, body, None);
-    let value = if reply.body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&reply.body).expect("JSON")
-    };
-    (reply.status, value)
+    crate::harness::admin(emulator, method, path, body.unwrap_or(Value::Null))
 }
 
 fn admin_raw(
@@ -37,15 +31,6 @@ fn admin_raw(
         &headers,
         body.as_bytes(),
     )
-}
-
-fn give(emulator: &Emulator, to: &str, uid: &str) -> String {
-    let args = format!("<username>{to}</username><uniqueTransferId>{uid}</uniqueTransferId><type>GIVE_MONEY</type><amount><amount>1000</amount></amount>");
-    emulator
-        .call_xml("giveMoneyRequest", &args)
-        .answer()
-        .get("taskId")
-        .to_owned()
 }
 
 #[test]

@@ -5,35 +5,7 @@ use std::net::TcpStream;
 
 use serde_json::{json, Value};
 
-use crate::harness::{http, start, Emulator, Style};
-
-fn admin(emulator: &Emulator, method: &str, path: &str, body: Value) -> (u16, Value) {
-    let body = if body.is_null() {
-        String::new()
-    } else {
-        body.to_string()
-    };
-    let reply = http(
-        emulator.addr(),
-        method,
-        &format!("/__admin{path}"),
-        &[("Content-Type", "application/json")],
-        body.as_bytes(),
-    );
-    (
-        reply.status,
-        serde_json::from_str(&reply.body).unwrap_or(Value::Null),
-    )
-}
-
-fn give(emulator: &Emulator, to: &str, uid: &str) -> String {
-    let args = format!("<username>{to}</username><uniqueTransferId>{uid}</uniqueTransferId><type>GIVE_MONEY</type><amount><amount>1000</amount></amount>");
-    emulator
-        .call_xml("giveMoneyRequest", &args)
-        .answer()
-        .get("taskId")
-        .to_owned()
-}
+use crate::harness::{admin, give, http, start, Style};
 
 #[test]
 fn rules_dictate_the_outcome_of_matching_future_tasks() {

@@ -372,3 +372,38 @@ pub fn xml_arguments(value: &toml::Value, substitute: &dyn Fn(&str) -> String) -
     }
     xml
 }
+
+/// An admin API call with a JSON body (`Value::Null` for none): (HTTP status, JSON answer).
+pub fn admin(
+    emulator: &Emulator,
+    method: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let body = if body.is_null() {
+        String::new()
+    } else {
+        body.to_string()
+    };
+    let reply = http(
+        emulator.addr(),
+        method,
+        &format!("/__admin{path}"),
+        &[("Content-Type", "application/json")],
+        body.as_bytes(),
+    );
+    (
+        reply.status,
+        serde_json::from_str(&reply.body).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// giveMoneyRequest of 1.000 PLN from the logged-in user; answers the taskId.
+pub fn give(emulator: &Emulator, to: &str, uid: &str) -> String {
+    let args = format!("<username>{to}</username><uniqueTransferId>{uid}</uniqueTransferId><type>GIVE_MONEY</type><amount><amount>1000</amount></amount>");
+    emulator
+        .call_xml("giveMoneyRequest", &args)
+        .answer()
+        .get("taskId")
+        .to_owned()
+}
