@@ -5,7 +5,7 @@ use std::net::TcpStream;
 
 use serde_json::{json, Value};
 
-use crate::harness::{admin, give, http, start, Style};
+use crate::harness::{admin, give, start, Style};
 
 #[test]
 fn rules_dictate_the_outcome_of_matching_future_tasks() {
