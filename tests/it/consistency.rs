@@ -129,3 +129,85 @@ fn pollers_only_ever_see_a_tasks_own_path_in_order() {
         }
     }
 }
+
+#[test]
+fn a_reset_while_pollers_run_makes_tasks_vanish_not_change() {
+    let emulator = Arc::new(start_with(paced(Duration::from_millis(100))));
+    emulator.log_in_as("shop");
+    let tasks: Vec<String> = (0..8)
+        .map(|i| {
+            let args = format!("<username>alice</username><uniqueTransferId>reset-{i}</uniqueTransferId><type>GIVE_MONEY</type><amount><amount>100</amount></amount>");
+            emulator.call_xml("giveMoneyRequest", &args).answer().get("taskId").to_owned()
+        })
+        .collect();
+    let done = Arc::new(AtomicBool::new(false));
+    let sweeps: Arc<Vec<AtomicUsize>> = Arc::new((0..4).map(|_| AtomicUsize::new(0)).collect());
+    // Every poller completes a whole sweep over the tasks after this is called.
+    let each_sweeps_again = || {
+        let before: Vec<usize> = sweeps.iter().map(|s| s.load(Ordering::Acquire)).collect();
+        crate::harness::eventually("each poller sweeps once", || {
+            sweeps
+                .iter()
+                .zip(&before)
+                .all(|(s, b)| s.load(Ordering::Acquire) >= b + 2)
+        });
+    };
+    let pollers: Vec<_> = (0..4)
+        .map(|p| {
+            let (emulator, tasks, done, sweeps) = (
+                emulator.clone(),
+                tasks.clone(),
+                done.clone(),
+                sweeps.clone(),
+            );
+            std::thread::spawn(move || {
+                let mut seen: Vec<Vec<String>> = vec![Vec::new(); tasks.len()];
+                let mut rounds = 0;
+                while !done.load(Ordering::Acquire) && rounds < 5000 {
+                    rounds += 1;
+                    sweeps[p].fetch_add(1, Ordering::AcqRel);
+                    for (i, task) in tasks.iter().enumerate() {
+                        let answer = emulator.call(Style::B, "getTaskStatus", &[("taskId", task)]);
+                        let status = match answer.get("requestStatus") {
+                            "SUCCESS" => answer.get("status").to_owned(),
+                            gone => gone.to_owned(),
+                        };
+                        if seen[i].last() != Some(&status) {
+                            seen[i].push(status);
+                        }
+                    }
+                }
+                seen
+            })
+        })
+        .collect();
+    emulator.advance(Duration::from_millis(150));
+    each_sweeps_again();
+    let histories: Vec<Vec<String>> = tasks.iter().map(|t| emulator.history(t)).collect();
+    emulator.engine().reset();
+    each_sweeps_again();
+    emulator.advance(Duration::from_secs(5));
+    each_sweeps_again();
+    done.store(true, Ordering::Release);
+    for poller in pollers {
+        let seen = poller.join().unwrap();
+        for (i, sequence) in seen.iter().enumerate() {
+            let gone = sequence.iter().position(|s| s == "ERR_TASK_DOES_NOT_EXIST");
+            assert!(gone.is_some(), "task {i} never vanished: {sequence:?}");
+            let gone = gone.unwrap();
+            assert_eq!(
+                gone,
+                sequence.len() - 1,
+                "a vanished task never comes back: {sequence:?}"
+            );
+            let mut rest = histories[i].iter();
+            for status in &sequence[..gone] {
+                assert!(
+                    rest.any(|h| h == status),
+                    "task {i} showed {sequence:?}, its path was {:?}",
+                    histories[i]
+                );
+            }
+        }
+    }
+}
