@@ -13,7 +13,7 @@ use crate::engine::status::Status;
 use crate::engine::task::Progression;
 use crate::engine::task::TaskId;
 use crate::engine::world::WorldPatch;
-use crate::engine::{ForceError, OutcomeRule, TaskFilter};
+use crate::engine::{ForceError, OutcomeRule, TaskDetail, TaskFilter};
 use crate::faults::FaultPlan;
 use crate::http::AppState;
 use crate::units::parse_duration;
@@ -217,10 +217,16 @@ async fn force_task(
                 .ok_or_else(|| bad_request(format!("\"{name}\" is not a task status")))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    match state
-        .engine
-        .force(id, statuses, force.progress_percent, force.additional_info)
-    {
+    moved(
+        state
+            .engine
+            .force(id, statuses, force.progress_percent, force.additional_info),
+    )
+}
+
+/// The answer to a force or a step: the task as it now stands.
+fn moved(result: Result<TaskDetail, ForceError>) -> Answer {
+    match result {
         Ok(task) => Ok(HttpResponse::Ok().json(task)),
         Err(ForceError::NoSuchTask) => Err(problem(StatusCode::NOT_FOUND, "no such task")),
         Err(ForceError::AlreadyFinal(status)) => Err(problem(
@@ -237,14 +243,7 @@ async fn step_task(
     state: web::Data<AppState>,
 ) -> Answer {
     authorized(&req, &state)?;
-    match state.engine.step(task_id(&path)?) {
-        Ok(task) => Ok(HttpResponse::Ok().json(task)),
-        Err(ForceError::NoSuchTask) => Err(problem(StatusCode::NOT_FOUND, "no such task")),
-        Err(ForceError::AlreadyFinal(status)) => Err(problem(
-            StatusCode::CONFLICT,
-            &format!("the task is already final ({status})"),
-        )),
-    }
+    moved(state.engine.step(task_id(&path)?))
 }
 
 async fn list_rules(req: HttpRequest, state: web::Data<AppState>) -> Answer {

@@ -118,13 +118,7 @@ impl Engine {
         progress: Option<u8>,
         info: Option<Map<String, Value>>,
     ) -> Result<TaskDetail, ForceError> {
-        self.catch_up();
-        let now = self.clock.now();
-        let outcome = self.store.with_task(id, now, |task| {
-            self.advance(task, now);
-            if task.status.is_final() {
-                return Err(ForceError::AlreadyFinal(task.status));
-            }
+        self.move_unfinished(id, |task, now| {
             self.abandon(task, now);
             task.job = Box::new(Scripted::new(task.job.type_name(), path));
             task.next_step_at = Some(now);
@@ -135,6 +129,23 @@ impl Engine {
             if let Some(info) = info {
                 task.info.extend(info);
             }
+        })
+    }
+
+    /// Runs `change` on a task that is not final yet, then schedules whatever comes next.
+    fn move_unfinished(
+        &self,
+        id: TaskId,
+        change: impl FnOnce(&mut Task, Millis),
+    ) -> Result<TaskDetail, ForceError> {
+        self.catch_up();
+        let now = self.clock.now();
+        let outcome = self.store.with_task(id, now, |task| {
+            self.advance(task, now);
+            if task.status.is_final() {
+                return Err(ForceError::AlreadyFinal(task.status));
+            }
+            change(task, now);
             Ok((task.due_key(), self.detail(task, now)))
         });
         let (next, detail) = outcome.ok_or(ForceError::NoSuchTask)??;
@@ -219,25 +230,13 @@ impl Engine {
 
     /// Takes the next step of a task now, whatever its progression (the manual mode's move).
     pub fn step(&self, id: TaskId) -> Result<TaskDetail, ForceError> {
-        self.catch_up();
-        let now = self.clock.now();
-        let outcome = self.store.with_task(id, now, |task| {
-            self.advance(task, now);
-            if task.status.is_final() {
-                return Err(ForceError::AlreadyFinal(task.status));
-            }
+        self.move_unfinished(id, |task, now| {
             if task.on_demand || task.next_step_at.is_some() {
                 task.next_step_at = Some(now);
                 task.polls = 0;
                 self.advance(task, now);
             }
-            Ok((task.due_key(), self.detail(task, now)))
-        });
-        let (next, detail) = outcome.ok_or(ForceError::NoSuchTask)??;
-        if let Some(at) = next {
-            self.due.push(at, id);
-        }
-        Ok(detail)
+        })
     }
 
     /// Changes the running world (only the keys given); all or nothing.
