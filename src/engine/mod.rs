@@ -71,7 +71,6 @@ pub struct TaskView {
     pub status: Status,
     pub progress: u8,
     pub additional_info: String,
-    pub unique_transfer_id: Option<String>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -284,10 +283,6 @@ impl Engine {
         })
     }
 
-    pub fn task_by_transfer_id(&self, unique_transfer_id: &str) -> Option<TaskView> {
-        self.task(self.store.find_by_transfer_id(unique_transfer_id)?)
-    }
-
     pub fn task_id_by_transfer_id(&self, unique_transfer_id: &str) -> Option<TaskId> {
         self.store.find_by_transfer_id(unique_transfer_id)
     }
@@ -428,7 +423,6 @@ fn view(task: &Task, now: Millis) -> TaskView {
         status: task.status,
         progress: task.progress_at(now),
         additional_info: task.additional_info_json(),
-        unique_transfer_id: task.unique_transfer_id.as_deref().map(str::to_owned),
     }
 }
 

@@ -149,9 +149,8 @@ pub fn cancel_payment_request(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
             TaskId::parse(task_id).ok_or(Code::InvalidTaskId)?
         } else if !unique_transfer_id.is_empty() {
             ctx.engine
-                .task_by_transfer_id(unique_transfer_id)
+                .task_id_by_transfer_id(unique_transfer_id)
                 .ok_or(Code::InvalidTransferId)?
-                .id
         } else {
             return Err(Code::InvalidTaskId);
         };

@@ -53,10 +53,6 @@ impl Reply {
         self.fields.push((name, value.into()));
         self
     }
-
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        self.fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
