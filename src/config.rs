@@ -34,6 +34,10 @@ pub struct Settings {
     pub admin_listen: Option<SocketAddr>,
     /// SOAP exchanges the journal keeps; 0 turns it off.
     pub journal_size: usize,
+    /// How long a client has to send a whole request (head and body).
+    pub request_timeout: Duration,
+    /// Open client connections, all workers together; more wait to be accepted.
+    pub max_connections: usize,
 }
 
 impl Default for Settings {
@@ -51,6 +55,8 @@ impl Default for Settings {
             admin_token: None,
             admin_listen: None,
             journal_size: 1000,
+            request_timeout: Duration::from_secs(10),
+            max_connections: 10_000,
         }
     }
 }
@@ -117,7 +123,45 @@ pub struct Cli {
         default_value = "1000"
     )]
     pub journal_size: usize,
+
+    /// Deepest XML nesting inside the operation element; deeper calls get a SOAP Fault.
+    #[arg(long, env = "CNODE_MAX_DEPTH", value_name = "N", default_value = "32")]
+    pub max_depth: usize,
+
+    /// Most XML elements and attributes inside the operation element; more get a SOAP Fault.
+    #[arg(
+        long,
+        env = "CNODE_MAX_ELEMENTS",
+        value_name = "N",
+        default_value = "10000"
+    )]
+    pub max_elements: usize,
+
+    /// How long a client has to send a whole request; a slower one gets HTTP 408.
+    #[arg(long, env = "CNODE_REQUEST_TIMEOUT", value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+
+    /// Open client connections, all workers together; further ones wait to be accepted.
+    #[arg(
+        long,
+        env = "CNODE_MAX_CONNECTIONS",
+        value_name = "N",
+        default_value = "10000"
+    )]
+    pub max_connections: usize,
+
+    /// Live tasks the store holds; a call that would start one more answers ERR_TECHNICAL_PROBLEM.
+    #[arg(
+        long,
+        env = "CNODE_MAX_TASKS",
+        value_name = "N",
+        default_value = "1000000"
+    )]
+    pub max_tasks: usize,
 }
+
+/// Calls are read and dropped recursively; deeper nesting than this could exhaust a stack.
+const MAX_DEPTH_CEILING: usize = 1000;
 
 fn parse_switch(text: &str) -> Result<bool, String> {
     match text.to_ascii_lowercase().as_str() {
@@ -161,6 +205,12 @@ impl Cli {
                     .ok_or_else(|| format!("--admin-listen {text}: no address"))?,
             ),
         };
+        if !(1..=MAX_DEPTH_CEILING).contains(&self.max_depth) {
+            return Err(format!(
+                "--max-depth {}: must be between 1 and {MAX_DEPTH_CEILING}",
+                self.max_depth
+            ));
+        }
         let task_not_found = match self.not_found_spelling {
             NotFoundSpelling::Exist => Code::TaskDoesNotExist,
             NotFoundSpelling::Exists => Code::TaskDoesNotExists,
@@ -171,6 +221,7 @@ impl Cli {
             engine: EngineConfig {
                 task_ttl: self.task_ttl,
                 step: self.pace,
+                max_tasks: self.max_tasks,
             },
             ops: OpsConfig { task_not_found },
             max_body: self.max_body,
@@ -179,6 +230,12 @@ impl Cli {
             admin_token: self.admin_token,
             admin_listen,
             journal_size: self.journal_size,
+            parse_limits: ParseLimits {
+                max_depth: self.max_depth,
+                max_elements: self.max_elements,
+            },
+            request_timeout: self.request_timeout,
+            max_connections: self.max_connections,
             ..Settings::default()
         })
     }

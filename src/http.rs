@@ -20,6 +20,8 @@ pub struct AppState {
     pub ops: OpsConfig,
     pub parse_limits: ParseLimits,
     pub max_body: usize,
+    /// How long the whole request may take to arrive.
+    pub request_timeout: std::time::Duration,
     pub journal: Journal,
     pub faults: Faults,
     /// `None`: no admin API; `Some(None)`: open; `Some(Some(token))`: bearer token required.
@@ -48,18 +50,36 @@ async fn soap_endpoint(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let started = std::time::Instant::now();
+    if let Some(declared) = non_xml_content_type(&req) {
+        return fault_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            &Fault::client(format!(
+                "Content-Type {declared} is not XML: send SOAP 1.1 as text/xml; charset=utf-8"
+            )),
+        );
+    }
     if declared_length(&req).is_some_and(|length| length > state.max_body) {
         return too_large(state.max_body);
     }
-    let body = match payload.to_bytes_limited(state.max_body).await {
-        Err(_) => return too_large(state.max_body),
-        Ok(Err(error)) => {
+    let arrival = payload.to_bytes_limited(state.max_body);
+    let body = match actix_web::rt::time::timeout(state.request_timeout, arrival).await {
+        Err(_) => {
+            return fault_response(
+                StatusCode::REQUEST_TIMEOUT,
+                &Fault::client(format!(
+                    "the request body did not arrive within {:?}",
+                    state.request_timeout
+                )),
+            )
+        }
+        Ok(Err(_)) => return too_large(state.max_body),
+        Ok(Ok(Err(error))) => {
             return fault_response(
                 StatusCode::BAD_REQUEST,
                 &Fault::client(format!("the request body could not be read: {error}")),
             )
         }
-        Ok(Ok(body)) => body,
+        Ok(Ok(Ok(body))) => body,
     };
     let fault = |fault: Fault| (StatusCode::INTERNAL_SERVER_ERROR, soap::write_fault(&fault));
     let (status, operation, answer) = match soap::parse_call(&body, &state.parse_limits) {
@@ -213,8 +233,19 @@ async fn fallback(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    if req.method() == actix_web::http::Method::POST {
+    use actix_web::http::Method;
+    if req.method() == Method::POST {
         return soap_endpoint(req, payload, state).await;
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let fault = Fault::client(format!(
+            "{} is not served: POST SOAP envelopes, GET /?wsdl for the WSDL",
+            req.method()
+        ));
+        return HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "GET, POST"))
+            .content_type(soap::CONTENT_TYPE)
+            .body(soap::write_fault(&fault));
     }
     HttpResponse::NotFound()
         .content_type("text/plain; charset=utf-8")
@@ -227,6 +258,20 @@ fn wants_wsdl(query: &str) -> bool {
             .next()
             .is_some_and(|key| key.eq_ignore_ascii_case("wsdl"))
     })
+}
+
+/// The declared Content-Type when it names something other than XML (`text/xml`,
+/// `application/xml`, `application/soap+xml`, any `+xml`). No Content-Type at all is served.
+fn non_xml_content_type(req: &HttpRequest) -> Option<String> {
+    let declared = req.headers().get(header::CONTENT_TYPE)?;
+    let declared = String::from_utf8_lossy(declared.as_bytes());
+    let media_type = declared.split(';').next().unwrap_or_default().trim();
+    let subtype = media_type
+        .split_once('/')
+        .map_or("", |(_, subtype)| subtype)
+        .to_ascii_lowercase();
+    let xml = subtype == "xml" || subtype.ends_with("+xml");
+    (!xml).then(|| format!("\"{}\"", declared.trim()))
 }
 
 fn declared_length(req: &HttpRequest) -> Option<usize> {

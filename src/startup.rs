@@ -38,6 +38,7 @@ impl Emulator {
             ops: settings.ops,
             parse_limits: settings.parse_limits,
             max_body: settings.max_body,
+            request_timeout: settings.request_timeout,
             journal: Journal::new(settings.journal_size),
             faults: Default::default(),
             admin: settings.admin.then(|| settings.admin_token.clone()),
@@ -67,9 +68,14 @@ impl Emulator {
                 .app_data(state.clone())
                 .configure(|config| http::routes(config, admin_here))
         });
-        if let Some(workers) = settings.workers {
-            server = server.workers(workers);
-        }
+        let workers = settings
+            .workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+        // actix counts connections per worker; the setting counts them all together.
+        server = server
+            .workers(workers)
+            .max_connections(settings.max_connections.div_ceil(workers).max(1))
+            .client_request_timeout(settings.request_timeout);
         let server = server.bind(settings.listen)?;
         let addr = *server
             .addrs()

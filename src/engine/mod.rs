@@ -32,6 +32,8 @@ pub struct EngineConfig {
     pub task_ttl: Duration,
     /// How long each status step takes. Zero: a task reaches its final status at once.
     pub step: Duration,
+    /// Live tasks the store holds at most; starting one more is refused.
+    pub max_tasks: usize,
 }
 
 impl Default for EngineConfig {
@@ -39,6 +41,7 @@ impl Default for EngineConfig {
         EngineConfig {
             task_ttl: Duration::from_secs(3600),
             step: Duration::from_millis(500),
+            max_tasks: 1_000_000,
         }
     }
 }
@@ -79,6 +82,8 @@ pub enum StartError {
     TransferIdInUse,
     /// A login or registration is already running.
     SessionTaskRunning,
+    /// The store holds `max_tasks` live tasks.
+    TooManyTasks,
 }
 
 impl Engine {
@@ -153,6 +158,9 @@ impl Engine {
         job: Box<dyn Job>,
         unique_transfer_id: Option<String>,
     ) -> Result<TaskId, StartError> {
+        if self.store.len() >= self.config.max_tasks && self.sweep() == 0 {
+            return Err(StartError::TooManyTasks);
+        }
         let now = self.clock.now();
         let progression = self.progression_of(job.type_name());
         let mut task = Task {

@@ -105,6 +105,30 @@ impl<'a> Args<'a> {
     }
 }
 
+/// Refuses an argument sent twice anywhere in the call (only list `item`s repeat), since
+/// which copy a node would read is anyone's guess.
+pub fn refuse_repeats(element: &Element) -> Result<(), Fault> {
+    if element.children.len() > 1 && !FREE_FORM.contains(&element.name.as_str()) {
+        let mut names: Vec<&str> = element
+            .children
+            .iter()
+            .map(|child| child.name.as_str())
+            .filter(|&name| name != "item")
+            .collect();
+        names.sort_unstable();
+        if let Some(pair) = names.windows(2).find(|pair| pair[0] == pair[1]) {
+            return Err(Fault::client(format!(
+                "argument {} is given more than once in {}",
+                pair[0], element.name
+            )));
+        }
+    }
+    element.children.iter().try_for_each(refuse_repeats)
+}
+
+/// Arguments whose content the WSDL leaves open (`xsd:any`): anything goes inside.
+const FREE_FORM: &[&str] = &["plateParameters"];
+
 static EMPTY: Element = Element {
     name: String::new(),
     text: String::new(),

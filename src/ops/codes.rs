@@ -4,6 +4,8 @@
 pub enum Code {
     Success,
     TechnicalProblem,
+    /// ERR_TECHNICAL_PROBLEM, with the reason: the store is full (`--max-tasks`).
+    TaskStoreFull,
     Timeout,
     InvalidUsername,
     InvalidPassword,
@@ -40,7 +42,7 @@ impl Code {
     pub fn as_str(self) -> &'static str {
         match self {
             Code::Success => "SUCCESS",
-            Code::TechnicalProblem => "ERR_TECHNICAL_PROBLEM",
+            Code::TechnicalProblem | Code::TaskStoreFull => "ERR_TECHNICAL_PROBLEM",
             Code::Timeout => "ERR_TIMEOUT",
             Code::InvalidUsername => "ERR_INVALID_USERNAME",
             Code::InvalidPassword => "ERR_INVALID_PASSWORD",
@@ -68,6 +70,10 @@ impl Code {
         match self {
             Code::Success => "Request succeeded.",
             Code::TechnicalProblem => "Internal or technical error.",
+            Code::TaskStoreFull => {
+                "The emulator holds as many live tasks as --max-tasks allows; \
+                 wait for tasks to expire, delete some, or raise the limit."
+            }
             Code::Timeout => "A time limit was exceeded.",
             Code::InvalidUsername => "The user name is invalid.",
             Code::InvalidPassword => "The password is invalid.",

@@ -116,6 +116,7 @@ pub fn dispatch(ctx: &Ctx, call: &Call) -> Result<Reply, Fault> {
             operation_names().collect::<Vec<_>>().join(", ")
         )));
     };
+    args::refuse_repeats(&call.body)?;
     // Steps that came due since the last call happen before this one looks at the world.
     ctx.engine.catch_up();
     operation(ctx, &args::Args(&call.body))
@@ -229,6 +230,7 @@ fn start_task(
         .map_err(|error| match error {
             StartError::TransferIdInUse => Code::InvalidTransferId,
             StartError::SessionTaskRunning => Code::TaskAlreadyRunning,
+            StartError::TooManyTasks => Code::TaskStoreFull,
         })
 }
 

@@ -16,7 +16,7 @@ use super::{SOAP11_ENV, SOAP12_ENV, XSI};
 pub struct ParseLimits {
     /// Deepest nesting inside the operation element (the operation itself is depth 1).
     pub max_depth: usize,
-    /// Most elements inside the operation element, all levels together.
+    /// Most elements and attributes inside the operation element, all levels together.
     pub max_elements: usize,
 }
 
@@ -211,13 +211,7 @@ impl<'i> Parser<'i> {
     }
 
     fn element(&mut self, tag: &Tag<'i>) -> Result<Element, Fault> {
-        self.elements += 1;
-        if self.elements > self.limits.max_elements {
-            return Err(Fault::client(format!(
-                "the operation holds more than {} elements",
-                self.limits.max_elements
-            )));
-        }
+        self.count_node()?;
         Ok(Element {
             name: tag.local.clone(),
             text: String::new(),
@@ -226,8 +220,23 @@ impl<'i> Parser<'i> {
         })
     }
 
-    fn is_nil(&self, start: &BytesStart<'i>) -> Result<bool, Fault> {
+    /// Counts an element or attribute against the limit, so neither can be used to make
+    /// parsing cost more than the limit allows.
+    fn count_node(&mut self) -> Result<(), Fault> {
+        self.elements += 1;
+        if self.elements > self.limits.max_elements {
+            return Err(Fault::client(format!(
+                "the operation holds more than {} elements and attributes",
+                self.limits.max_elements
+            )));
+        }
+        Ok(())
+    }
+
+    fn is_nil(&mut self, start: &BytesStart<'i>) -> Result<bool, Fault> {
+        let mut nil = false;
         for attribute in start.attributes() {
+            self.count_node()?;
             let attribute =
                 attribute.map_err(|e| Fault::client(format!("malformed attribute: {e}")))?;
             let (ns, local) = self.reader.resolve_attribute(attribute.key);
@@ -235,10 +244,10 @@ impl<'i> Parser<'i> {
                 && local.as_ref() == b"nil"
             {
                 let value = attribute.value.as_ref();
-                return Ok(value == b"true" || value == b"1");
+                nil = value == b"true" || value == b"1";
             }
         }
-        Ok(false)
+        Ok(nil)
     }
 
     /// After the Envelope: nothing but whitespace, comments and processing instructions.

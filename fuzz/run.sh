@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Fuzzes one target for a while, seeded with every golden exchange.
+#   fuzz/run.sh envelope 1800      # target, seconds
+# Needs the nightly toolchain and `cargo install cargo-fuzz`. Crashes land in
+# fuzz/artifacts/<target>/; turn each into a case in tests/it/malformed.rs.
+set -euo pipefail
+cd "$(dirname "$0")"
+target=${1:-envelope}
+seconds=${2:-60}
+mkdir -p "corpus/$target" "seeds"
+# The golden exchanges are the seed corpus, flattened into one folder.
+for f in ../fixtures/exchanges/*/*.xml; do
+    cp "$f" "seeds/$(basename "$(dirname "$f")")-$(basename "$f")"
+done
+cargo +nightly fuzz run "$target" "corpus/$target" seeds -- \
+    -max_total_time="$seconds" -max_len=65536 -print_final_stats=1
