@@ -23,7 +23,7 @@ envelope() { # operation, arguments as XML
   printf '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="ns1"><SOAP-ENV:Body><ns:%s>%s</ns:%s></SOAP-ENV:Body></SOAP-ENV:Envelope>' "$1" "$2" "$1"
 }
 task=$(envelope startLogin '<billonUserName>test_user</billonUserName><billonUserPassword>test_password</billonUserPassword>' \
-  | curl -s "http://$emulator_addr/" --data-binary @- | sed -n 's:.*<taskId>\([0-9A-Z]*\)</taskId>.*:\1:p')
+  | curl -s "http://$emulator_addr/" -H "Content-Type: text/xml" --data-binary @- | sed -n 's:.*<taskId>\([0-9A-Z]*\)</taskId>.*:\1:p')
 [ -n "$task" ] || { echo "could not start a task" >&2; exit 1; }
 envelope getTaskStatus "<taskId>$task</taskId><uniqueTransferId></uniqueTransferId><callback>false</callback>" >"$work/body.xml"
 

@@ -13,4 +13,4 @@ for f in ../fixtures/exchanges/*/*.xml; do
     cp "$f" "seeds/$(basename "$(dirname "$f")")-$(basename "$f")"
 done
 cargo +nightly fuzz run "$target" "corpus/$target" seeds -- \
-    -max_total_time="$seconds" -max_len=65536 -print_final_stats=1
+    -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1

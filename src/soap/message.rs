@@ -92,6 +92,8 @@ impl From<bool> for Value {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FaultCode {
     VersionMismatch,
+    /// A header entry marked `mustUnderstand="1"` that this node does not understand.
+    MustUnderstand,
     Client,
     Server,
 }
@@ -100,6 +102,7 @@ impl FaultCode {
     pub fn as_str(self) -> &'static str {
         match self {
             FaultCode::VersionMismatch => "VersionMismatch",
+            FaultCode::MustUnderstand => "MustUnderstand",
             FaultCode::Client => "Client",
             FaultCode::Server => "Server",
         }
@@ -124,6 +127,13 @@ impl Fault {
     pub fn server(message: impl Into<String>) -> Fault {
         Fault {
             code: FaultCode::Server,
+            message: message.into(),
+        }
+    }
+
+    pub fn must_understand(message: impl Into<String>) -> Fault {
+        Fault {
+            code: FaultCode::MustUnderstand,
             message: message.into(),
         }
     }

@@ -113,13 +113,13 @@ impl<'i> Parser<'i> {
         Ok(call)
     }
 
-    /// Header (skipped), then Body; SOAP 1.1 allows further elements after Body.
+    /// Header, then Body; SOAP 1.1 allows further elements after Body.
     fn envelope_children(&mut self) -> Result<Call, Fault> {
         let mut call = None;
         loop {
             match self.next()? {
                 Next::Open(tag) if call.is_none() && self.is_soap(&tag, "Header") => {
-                    self.skip(&tag)?
+                    self.header(&tag)?
                 }
                 Next::Open(tag) if call.is_none() && self.is_soap(&tag, "Body") => {
                     if tag.empty {
@@ -140,6 +140,44 @@ impl<'i> Parser<'i> {
                 Next::End => return Err(truncated()),
             }
         }
+    }
+
+    /// No header entry means anything to this node, so one the client marks
+    /// `mustUnderstand="1"` is refused (SOAP 1.1 §4.2.3); the rest are skipped.
+    fn header(&mut self, header: &Tag<'i>) -> Result<(), Fault> {
+        if header.empty {
+            return Ok(());
+        }
+        loop {
+            match self.next()? {
+                Next::Open(entry) => {
+                    if self.must_understand(&entry.start)? {
+                        return Err(Fault::must_understand(format!(
+                            "header <{}> is marked mustUnderstand, and this node does not understand it",
+                            entry.local
+                        )));
+                    }
+                    self.skip(&entry)?;
+                }
+                Next::Text(_) => {}
+                Next::Close => return Ok(()),
+                Next::End => return Err(truncated()),
+            }
+        }
+    }
+
+    fn must_understand(&self, start: &BytesStart<'i>) -> Result<bool, Fault> {
+        for attribute in start.attributes().with_checks(false) {
+            let attribute =
+                attribute.map_err(|e| Fault::client(format!("malformed attribute: {e}")))?;
+            let (ns, local) = self.reader.resolve_attribute(attribute.key);
+            if matches!(ns, ResolveResult::Bound(ns) if ns.as_ref() == SOAP11_ENV.as_bytes())
+                && local.as_ref() == b"mustUnderstand"
+            {
+                return Ok(attribute.value.trim_ascii() == b"1");
+            }
+        }
+        Ok(false)
     }
 
     fn body(&mut self) -> Result<Call, Fault> {
@@ -233,9 +271,13 @@ impl<'i> Parser<'i> {
         Ok(())
     }
 
+    /// Whether the element is `xsi:nil`. Every attribute counts against the limit, and a
+    /// name given twice is refused (sorting the names, as quick-xml's own check is
+    /// quadratic).
     fn is_nil(&mut self, start: &BytesStart<'i>) -> Result<bool, Fault> {
         let mut nil = false;
-        for attribute in start.attributes() {
+        let mut names = Vec::new();
+        for attribute in start.attributes().with_checks(false) {
             self.count_node()?;
             let attribute =
                 attribute.map_err(|e| Fault::client(format!("malformed attribute: {e}")))?;
@@ -246,6 +288,15 @@ impl<'i> Parser<'i> {
                 let value = attribute.value.as_ref();
                 nil = value == b"true" || value == b"1";
             }
+            names.push(attribute.key.into_inner());
+        }
+        names.sort_unstable();
+        if let Some(pair) = names.windows(2).find(|pair| pair[0] == pair[1]) {
+            return Err(Fault::client(format!(
+                "malformed attribute: {} is given twice on <{}>",
+                String::from_utf8_lossy(pair[0]),
+                String::from_utf8_lossy(start.local_name().as_ref())
+            )));
         }
         Ok(nil)
     }

@@ -110,3 +110,25 @@ fn the_bank_node_changes_by_amount_histogram_and_face_value() {
         Status::CollectingMonexAmount
     );
 }
+
+/// Found by fuzzing: changing the same money again and again broke it into ever more
+/// coins, until a change took seconds. A change now stops at the coin limits.
+#[test]
+fn changing_again_and_again_stops_at_the_coin_limits() {
+    use cnode_emulator::engine::status::Status;
+    let emulator = start();
+    emulator.log_in_as("shop");
+    let before: u64 = coins(&emulator).iter().sum();
+    let change_all = "<amountToChange><amount>5000000</amount><currency>PLN</currency></amountToChange><whoCanChange></whoCanChange>";
+    let refused = (0..40)
+        .map(|_| change(&emulator, "changeMoney", change_all))
+        .find(|&status| status != Status::FinishedOk);
+    assert_eq!(refused, Some(Status::ChangeMismatch));
+    let after = coins(&emulator);
+    assert!(after.len() <= 100_000, "{} coins", after.len());
+    assert_eq!(
+        after.iter().sum::<u64>(),
+        before,
+        "a refused change keeps the money"
+    );
+}

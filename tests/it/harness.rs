@@ -258,7 +258,7 @@ pub fn exchange(addr: SocketAddr, raw: &[u8]) -> HttpReply {
     parse_http(&response)
 }
 
-fn parse_http(response: &[u8]) -> HttpReply {
+pub fn parse_http(response: &[u8]) -> HttpReply {
     let text = String::from_utf8_lossy(response);
     let (head, body) = text
         .split_once("\r\n\r\n")

@@ -11,8 +11,27 @@ use crate::engine::status::Status;
 use crate::engine::task::{Job, Step, StepCtx};
 use crate::engine::world::{decompose, Coin, HistoryEntry, DENOMINATIONS};
 
-/// The most coins one change at the bank node hands out.
+/// The most coins one change hands out.
 const MAX_COINS: u64 = 10_000;
+
+/// The most coins a wallet holds after a change: changing again and again would otherwise
+/// break money into ever more coins, until every look at the wallet is slow.
+const MAX_WALLET_COINS: usize = 100_000;
+
+/// Refuses a change that hands out too many coins, or leaves the wallet with too many.
+fn check_coin_count(coins_out: u64, held: usize) -> Result<(), Step> {
+    if coins_out > MAX_COINS {
+        return Err(mismatch(&format!(
+            "a change hands out at most {MAX_COINS} coins, this one would need {coins_out}"
+        )));
+    }
+    if held.saturating_add(coins_out as usize) > MAX_WALLET_COINS {
+        return Err(mismatch(&format!(
+            "the wallet would hold more than {MAX_WALLET_COINS} coins"
+        )));
+    }
+    Ok(())
+}
 
 pub struct ChangeMoney {
     pub user: String,
@@ -53,20 +72,29 @@ impl ChangeMoney {
             return Err(mismatch("the coins are already the smallest there are"));
         }
         let coins_in = taken.len();
-        let mut change = Vec::new();
-        for coin in taken {
-            let smaller: Vec<u64> = DENOMINATIONS
-                .iter()
-                .copied()
-                .filter(|&d| d < coin.value)
-                .collect();
-            let values = if smaller.is_empty() {
-                vec![coin.value]
-            } else {
-                decompose(coin.value, &smaller)
-            };
-            change.extend(values.into_iter().map(|value| mint.coin(value, now)));
+        let values: Vec<u64> = taken
+            .iter()
+            .flat_map(|coin| {
+                let smaller: Vec<u64> = DENOMINATIONS
+                    .iter()
+                    .copied()
+                    .filter(|&d| d < coin.value)
+                    .collect();
+                if smaller.is_empty() {
+                    vec![coin.value]
+                } else {
+                    decompose(coin.value, &smaller)
+                }
+            })
+            .collect();
+        if let Err(refused) = check_coin_count(values.len() as u64, wallet.coins.len()) {
+            wallet.coins.extend(taken);
+            return Err(refused);
         }
+        let change: Vec<Coin> = values
+            .into_iter()
+            .map(|value| mint.coin(value, now))
+            .collect();
         let coins_out = change.len();
         wallet.receive(change, now);
         record(ctx, "CHANGE_MONEY", self.amount, &self.user, &self.currency);
@@ -189,11 +217,6 @@ impl ChangeAtBnode {
                 ))
             }
         };
-        if coins.iter().map(|&(_, count)| count).sum::<u64>() > MAX_COINS {
-            return Ok(Err(format!(
-                "the bank node hands out at most {MAX_COINS} coins at a time"
-            )));
-        }
         Ok(Ok(coins
             .into_iter()
             .filter(|&(_, count)| count > 0)
@@ -214,6 +237,8 @@ impl ChangeAtBnode {
             Ok(Err(why)) => return Err(mismatch(&why)),
             Err(why) => return Err(Step::fail(Status::InvalidData, why)),
         };
+        let coins_out: u64 = coins.iter().map(|&(_, count)| count).sum();
+        check_coin_count(coins_out, wallet.coins.len())?;
         // The bank node can break any coin, so only the free balance matters.
         let taken = wallet
             .take(self.amount, mint, now)

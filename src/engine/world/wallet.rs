@@ -138,8 +138,14 @@ impl Wallet {
         if left != 0 {
             return None;
         }
-        chosen.sort_unstable_by(|a, b| b.cmp(a));
-        Some(chosen.into_iter().map(|i| self.coins.remove(i)).collect())
+        // Slots, not Vec::remove: taking k of n coins stays linear.
+        let mut slots: Vec<Option<Coin>> = std::mem::take(&mut self.coins)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let taken = chosen.iter().filter_map(|&i| slots[i].take()).collect();
+        self.coins = slots.into_iter().flatten().collect();
+        Some(taken)
     }
 
     /// Moves coins worth `amount` from free to reserved; answers their ids.
