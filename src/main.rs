@@ -25,8 +25,11 @@ async fn main() -> std::process::ExitCode {
     if let Some(admin) = emulator.admin_addr() {
         log::info!("admin API on http://{admin}/__admin/");
     }
-    match emulator.run().await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+    match emulator.run_until_signal().await {
+        Ok(()) => {
+            log::info!("cnode-emulator stopped: every request answered, background work ended");
+            std::process::ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("cnode-emulator: {error}");
             std::process::ExitCode::FAILURE

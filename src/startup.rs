@@ -55,6 +55,7 @@ impl Emulator {
                         .service(web::scope("/__admin").configure(crate::admin::routes))
                 })
                 .workers(1)
+                .disable_signals()
                 .bind(listen)?;
                 let addr = *server
                     .addrs()
@@ -72,7 +73,10 @@ impl Emulator {
             .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
         // actix counts connections per worker; the setting counts them all together.
+        // Signals are ours to handle (see `run_until_signal`): actix would stop at once on
+        // SIGINT, and a test process must keep its own Ctrl-C.
         server = server
+            .disable_signals()
             .workers(workers)
             .max_connections(settings.max_connections.div_ceil(workers).max(1))
             .client_request_timeout(settings.request_timeout);
@@ -111,7 +115,14 @@ impl Emulator {
         self.admin.as_ref().map(|(_, addr)| *addr)
     }
 
-    /// Serves until the server is stopped (by its handle or a signal), then stops the ticker.
+    /// Serves until SIGTERM or SIGINT, then stops gracefully: no new connection is taken,
+    /// every call in flight is answered, then the ticker stops.
+    pub async fn run_until_signal(self) -> io::Result<()> {
+        actix_web::rt::spawn(stop_on_signal(self.handle()));
+        self.run().await
+    }
+
+    /// Serves until the server is stopped by its handle, then stops the ticker.
     pub async fn run(self) -> io::Result<()> {
         let (stop_ticker, ticker_stopped) = watch::channel(false);
         let ticker = actix_web::rt::spawn(ticker::run(self.state.engine.clone(), ticker_stopped));
@@ -127,5 +138,31 @@ impl Emulator {
         let _ = stop_ticker.send(true);
         let _ = ticker.await;
         served
+    }
+}
+
+#[cfg(unix)]
+async fn stop_on_signal(server: ServerHandle) {
+    use actix_web::rt::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        log::warn!("cannot listen for signals: stop the emulator by killing it");
+        return;
+    };
+    let name = tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
+    };
+    log::info!("{name} received: answering the calls in flight, then stopping");
+    server.stop(true).await;
+}
+
+#[cfg(not(unix))]
+async fn stop_on_signal(server: ServerHandle) {
+    if actix_web::rt::signal::ctrl_c().await.is_ok() {
+        log::info!("Ctrl-C received: answering the calls in flight, then stopping");
+        server.stop(true).await;
     }
 }

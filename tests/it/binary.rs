@@ -76,3 +76,64 @@ fn a_bad_world_file_is_refused_with_the_reason() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ghost"));
 }
+
+/// SIGTERM and SIGINT stop the binary gracefully: a call in flight still gets its answer,
+/// the ticker stops, and the exit code is 0.
+#[test]
+fn a_signal_lets_the_call_in_flight_finish_and_exits_0() {
+    for signal in ["TERM", "INT"] {
+        let mut child = Command::new(BINARY)
+            .args(["--listen", "127.0.0.1:0", "--workers", "1"])
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let addr: std::net::SocketAddr = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                let rest = line.split("listening on http://").nth(1)?;
+                rest.split('/').next()?.parse().ok()
+            })
+            .expect("the bound address is logged");
+        // The call in flight: hello held back for a second by an injected latency.
+        let plan = r#"{"operation": "hello", "latency": "1s"}"#;
+        let set = http(
+            addr,
+            "PUT",
+            "/__admin/faults",
+            &[("Content-Type", "application/json")],
+            plan.as_bytes(),
+        );
+        assert_eq!(set.status, 200, "{}", set.body);
+        let in_flight = std::thread::spawn(move || {
+            http(
+                addr,
+                "POST",
+                "/",
+                &[("Content-Type", "text/xml")],
+                crate::harness::Style::B.envelope("hello", &[]).as_bytes(),
+            )
+        });
+        // A real wait: the signal must arrive while the call is being served.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let reply = in_flight.join().unwrap();
+        assert_eq!(reply.status, 200, "SIG{signal}: {}", reply.body);
+        assert_eq!(reply.answer().get("requestStatus"), "SUCCESS");
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "SIG{signal}");
+        let log: Vec<String> = lines.map_while(Result::ok).collect();
+        assert!(
+            log.iter()
+                .any(|line| line.contains("cnode-emulator stopped")),
+            "SIG{signal}: {log:?}"
+        );
+    }
+}

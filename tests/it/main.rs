@@ -13,6 +13,7 @@ mod faults;
 mod holdings;
 mod interop;
 mod journey;
+mod limits;
 mod malformed;
 mod money;
 mod node_data;
