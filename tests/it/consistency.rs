@@ -211,3 +211,129 @@ fn a_reset_while_pollers_run_makes_tasks_vanish_not_change() {
         }
     }
 }
+
+const CLIENTS: usize = 12;
+const TASKS_PER_CLIENT: usize = 6;
+const DONE: usize = usize::MAX;
+
+/// How far along its life a status is, for the task types this test starts: a poller may
+/// skip statuses but never sees a task go back a phase, or anything after a final status.
+fn phase(status: &str) -> u8 {
+    match status {
+        "PREPARATION" => 0,
+        "SEARCHING" => 1,
+        "WAITING_FOR_USER_DECISION" | "WAITING_FOR_VERIFICATION" => 2,
+        // A dropped connection parks a transfer and resumes it: one phase.
+        "TRANSFERRING" | "WAITING_FOR_RESTART" => 3,
+        other if Status::parse(other).is_some_and(Status::is_final) => 4,
+        other => panic!("a status these tasks never take: {other}"),
+    }
+}
+
+#[test]
+fn many_clients_creating_and_polling_lose_no_task_and_see_only_allowed_orders() {
+    let emulator = Arc::new(start_with(paced(Duration::from_millis(100))));
+    emulator.log_in_as("shop");
+    let tasks_before = emulator.engine().task_count();
+    let receivers = [
+        "alice",
+        "bob",
+        "needs_verification",
+        "flaky_connection",
+        "times_out",
+    ];
+    let finished = Arc::new(AtomicUsize::new(0));
+    // Polling rounds each client has completed; DONE once it has seen all its tasks end.
+    let rounds: Arc<Vec<AtomicUsize>> =
+        Arc::new((0..CLIENTS).map(|_| AtomicUsize::new(0)).collect());
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let (emulator, finished, rounds) = (emulator.clone(), finished.clone(), rounds.clone());
+            std::thread::spawn(move || {
+                // Each client starts its tasks (transfers and vault moves, interleaved with
+                // the other clients'), then polls them all until they end.
+                let tasks: Vec<String> = (0..TASKS_PER_CLIENT)
+                    .map(|t| {
+                        let reply = if t % 3 == 2 {
+                            emulator.call_xml("sendMoneyToVault", "<amount><amount>7</amount></amount>")
+                        } else {
+                            let args = format!(
+                                "<username>{}</username><uniqueTransferId>client-{c}-{t}</uniqueTransferId><type>GIVE_MONEY</type><amount><amount>{}</amount></amount>",
+                                receivers[(c + t) % receivers.len()],
+                                100 + t
+                            );
+                            emulator.call_xml("giveMoneyRequest", &args)
+                        };
+                        let answer = reply.answer();
+                        assert_eq!(answer.get("requestStatus"), "SUCCESS", "client {c} task {t}");
+                        answer.get("taskId").to_owned()
+                    })
+                    .collect();
+                let mut seen: Vec<Vec<String>> = vec![Vec::new(); tasks.len()];
+                while seen.iter().any(|s| !s.last().is_some_and(|s| phase(s) == 4)) {
+                    for (task, seen) in tasks.iter().zip(&mut seen) {
+                        let answer = emulator.call(Style::B, "getTaskStatus", &[("taskId", task)]);
+                        assert_eq!(answer.get("requestStatus"), "SUCCESS", "task {task} was lost");
+                        let status = answer.get("status").to_owned();
+                        if seen.last() != Some(&status) {
+                            seen.push(status);
+                        }
+                    }
+                    rounds[c].fetch_add(1, Ordering::AcqRel);
+                }
+                rounds[c].store(DONE, Ordering::Release);
+                finished.fetch_add(1, Ordering::AcqRel);
+                (tasks, seen)
+            })
+        })
+        .collect();
+    // Time moves while the clients work, each step once every client has polled all its
+    // tasks, until they are all done (at most 10 virtual minutes).
+    for _ in 0..12_000 {
+        if finished.load(Ordering::Acquire) == CLIENTS {
+            break;
+        }
+        let before: Vec<usize> = rounds.iter().map(|r| r.load(Ordering::Acquire)).collect();
+        crate::harness::eventually("each client polls its tasks", || {
+            rounds.iter().zip(&before).all(|(r, b)| {
+                let now = r.load(Ordering::Acquire);
+                now > *b || now == DONE
+            })
+        });
+        emulator.advance(Duration::from_millis(50));
+    }
+    let mut all_tasks = std::collections::HashSet::new();
+    let mut moves_seen = 0;
+    for client in clients {
+        let (tasks, seen) = client.join().expect("every client finishes");
+        for (task, sequence) in tasks.iter().zip(&seen) {
+            moves_seen += sequence.len() - 1;
+            assert!(
+                all_tasks.insert(task.clone()),
+                "two tasks share the id {task}"
+            );
+            let phases: Vec<u8> = sequence.iter().map(|s| phase(s)).collect();
+            assert!(
+                phases.windows(2).all(|w| w[0] <= w[1])
+                    && phases.iter().filter(|&&p| p == 4).count() == 1,
+                "{task} went {sequence:?}"
+            );
+            let history = emulator.history(task);
+            let mut rest = history.iter();
+            assert!(
+                sequence.iter().all(|status| rest.any(|h| h == status)),
+                "{task} showed {sequence:?}, its path was {history:?}"
+            );
+        }
+    }
+    assert_eq!(all_tasks.len(), CLIENTS * TASKS_PER_CLIENT);
+    assert!(
+        moves_seen >= all_tasks.len(),
+        "the clients must have watched their tasks move ({moves_seen} moves seen)"
+    );
+    assert_eq!(
+        emulator.engine().task_count(),
+        tasks_before + CLIENTS * TASKS_PER_CLIENT,
+        "every task is still in the store"
+    );
+}
