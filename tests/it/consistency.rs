@@ -270,7 +270,7 @@ fn many_clients_creating_and_polling_lose_no_task_and_see_only_allowed_orders() 
                     })
                     .collect();
                 let mut seen: Vec<Vec<String>> = vec![Vec::new(); tasks.len()];
-                while seen.iter().any(|s| !s.last().is_some_and(|s| phase(s) == 4)) {
+                while seen.iter().any(|s| s.last().is_none_or(|s| phase(s) != 4)) {
                     for (task, seen) in tasks.iter().zip(&mut seen) {
                         let answer = emulator.call(Style::B, "getTaskStatus", &[("taskId", task)]);
                         assert_eq!(answer.get("requestStatus"), "SUCCESS", "task {task} was lost");
