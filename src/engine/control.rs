@@ -281,16 +281,15 @@ impl Engine {
             status: task.status.as_str(),
             finished: task.status.is_final(),
             progress_percent: task.progress_at(now),
-            additional_info: task.info.clone(),
+            additional_info: task.info.to_map(),
             unique_transfer_id: task.unique_transfer_id.as_deref().map(str::to_owned),
             created: wall(task.created_at),
             updated: wall(task.updated_at()),
             expires: wall(task.expires_at),
             next_step: task.next_step_at.map(wall),
             history: task
-                .history
-                .iter()
-                .map(|&(status, at)| HistoryStep {
+                .history()
+                .map(|(status, at)| HistoryStep {
                     status: status.as_str(),
                     at: wall(at),
                 })

@@ -18,8 +18,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use serde_json::Map;
-
 use clock::{Clock, Millis};
 use status::Status;
 use store::{TaskStore, TransferIdInUse};
@@ -163,22 +161,15 @@ impl Engine {
         }
         let now = self.clock.now();
         let progression = self.progression_of(job.type_name());
-        let mut task = Task {
-            id: self.store.fresh_id(),
-            seq: self.next_seq.fetch_add(1, Ordering::Relaxed),
-            status: Status::Preparation,
-            progress: 0,
-            info: Map::new(),
-            unique_transfer_id: unique_transfer_id.map(String::into_boxed_str),
-            created_at: now,
-            expires_at: now.saturating_add(self.config.task_ttl.as_millis() as Millis),
-            history: vec![(Status::Preparation, now)],
-            next_step_at: None,
+        let mut task = Task::new(
+            self.store.fresh_id(),
+            self.next_seq.fetch_add(1, Ordering::Relaxed),
+            now,
+            now.saturating_add(self.config.task_ttl.as_millis() as Millis),
             progression,
-            on_demand: false,
-            polls: 0,
             job,
-        };
+        );
+        task.unique_transfer_id = unique_transfer_id.map(String::into_boxed_str);
         self.schedule(&mut task, now, NextIn::Pace);
         // Stored first, so a transfer id is claimed before the job does anything.
         let id = self
@@ -287,7 +278,7 @@ impl Engine {
         let now = self.clock.now();
         self.store.with_task(id, now, |task| {
             self.advance(task, now);
-            task.history.clone()
+            task.history().collect()
         })
     }
 
@@ -430,7 +421,7 @@ fn view(task: &Task, now: Millis) -> TaskView {
         type_name: task.job.type_name(),
         status: task.status,
         progress: task.progress_at(now),
-        additional_info: task.additional_info_json(),
+        additional_info: task.info.as_json().to_owned(),
     }
 }
 

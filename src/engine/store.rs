@@ -12,7 +12,8 @@ use super::task::{Task, TaskId};
 
 #[derive(Default)]
 pub struct TaskStore {
-    tasks: DashMap<TaskId, Task>,
+    /// Boxed: a map grows by doubling, and its empty slots then cost a pointer, not a task.
+    tasks: DashMap<TaskId, Box<Task>>,
     by_transfer_id: DashMap<Box<str>, TaskId>,
     /// (expires_at, id) in insertion order. Every task lives for the same TTL from its
     /// creation, so this is also expiry order.
@@ -64,7 +65,7 @@ impl TaskStore {
             match self.tasks.entry(task.id) {
                 Entry::Vacant(slot) => {
                     let id = task.id;
-                    slot.insert(task);
+                    slot.insert(Box::new(task));
                     break id;
                 }
                 Entry::Occupied(_) => task.id = TaskId::random(),
@@ -105,7 +106,7 @@ impl TaskStore {
         if let Some(uid) = &task.unique_transfer_id {
             self.by_transfer_id.remove_if(uid, |_, held| *held == id);
         }
-        Some(task)
+        Some(*task)
     }
 
     /// Takes out the next task expired at `now`, if any. The queue lock is held only for the

@@ -179,12 +179,14 @@ pub struct Task {
     pub status: Status,
     /// The percentage stored at the last step; while TRANSFERRING the shown value rises with time.
     pub progress: u8,
-    pub info: Map<String, Value>,
+    pub info: Info,
     pub unique_transfer_id: Option<Box<str>>,
     pub created_at: Millis,
     pub expires_at: Millis,
-    /// Every status the task has been in, with the time it entered it; the first is PREPARATION.
-    pub history: Vec<(Status, Millis)>,
+    /// Every status the task has been in, each with how long after the task's creation it
+    /// was entered (milliseconds, at most u32::MAX, about 49 days); the first is PREPARATION.
+    /// A boxed slice, not a Vec: it grows by one entry per step, and holds no spare room.
+    history: Box<[(Status, u32)]>,
     /// When the next step is due; `None` once final, or while only a request can move it.
     pub next_step_at: Option<Millis>,
     /// How the task moves: on the clock, per poll, or only when told.
@@ -211,13 +213,54 @@ pub enum Progression {
 }
 
 impl Task {
+    /// A task just created, in PREPARATION, with nothing scheduled yet.
+    pub fn new(
+        id: TaskId,
+        seq: u64,
+        created_at: Millis,
+        expires_at: Millis,
+        progression: Progression,
+        job: Box<dyn Job>,
+    ) -> Task {
+        Task {
+            id,
+            seq,
+            status: Status::Preparation,
+            progress: 0,
+            info: Info::default(),
+            unique_transfer_id: None,
+            created_at,
+            expires_at,
+            history: Box::new([(Status::Preparation, 0)]),
+            next_step_at: None,
+            progression,
+            on_demand: false,
+            polls: 0,
+            job,
+        }
+    }
+
     /// Where the task's next step sits in the due queue: (when, creation order).
     pub fn due_key(&self) -> Option<(Millis, u64)> {
         self.next_step_at.map(|at| (at, self.seq))
     }
 
+    /// Every status the task has been in, with the time it entered it.
+    pub fn history(&self) -> impl Iterator<Item = (Status, Millis)> + '_ {
+        self.history
+            .iter()
+            .map(|&(status, after)| (status, self.created_at.saturating_add(Millis::from(after))))
+    }
+
     pub fn updated_at(&self) -> Millis {
-        self.history.last().map_or(self.created_at, |&(_, at)| at)
+        self.history().last().map_or(self.created_at, |(_, at)| at)
+    }
+
+    fn enter(&mut self, status: Status, at: Millis) {
+        let after = u32::try_from(at.saturating_sub(self.created_at)).unwrap_or(u32::MAX);
+        let mut history = std::mem::take(&mut self.history).into_vec();
+        history.push((status, after));
+        self.history = history.into_boxed_slice();
     }
 
     pub fn is_expired(&self, now: Millis) -> bool {
@@ -248,11 +291,61 @@ impl Task {
         };
         self.status = step.status;
         self.info.extend(step.info);
-        self.history.push((step.status, at));
+        self.enter(step.status, at);
+        if self.status.is_final() {
+            self.retire_job();
+        }
     }
 
-    pub fn additional_info_json(&self) -> String {
-        serde_json::to_string(&self.info).expect("a JSON map always serialises")
+    /// Swaps a finished task's job for the little a finished task still needs, so the
+    /// store holds no more than that for the rest of the task's life.
+    fn retire_job(&mut self) {
+        self.job = Box::new(Retired(self.job.type_name()));
+    }
+}
+
+/// The job of a finished task: its type, nothing left to do. (The counterparty is gone
+/// too: only outcome rules ask for it, when a task is created.)
+struct Retired(&'static str);
+
+impl Job for Retired {
+    fn type_name(&self) -> &'static str {
+        self.0
+    }
+
+    fn next(&mut self, current: Status, _: &mut StepCtx) -> Step {
+        unreachable!("a finished {} task takes no step from {current}", self.0)
+    }
+
+    fn on_request(&mut self, _: JobRequest, _: Status, _: &mut StepCtx) -> Result<Step, Refusal> {
+        Err(Refusal::TooLate)
+    }
+}
+
+/// additionalInfo, kept as the JSON text getTaskStatus answers: a few bytes instead of a
+/// map, and written once per step instead of once per poll.
+#[derive(Default)]
+pub struct Info(Option<Box<str>>);
+
+impl Info {
+    pub fn extend(&mut self, more: Map<String, Value>) {
+        if more.is_empty() {
+            return;
+        }
+        let mut map = self.to_map();
+        map.extend(more);
+        let json = serde_json::to_string(&map).expect("a JSON map always serialises");
+        self.0 = Some(json.into_boxed_str());
+    }
+
+    pub fn to_map(&self) -> Map<String, Value> {
+        self.0.as_deref().map_or_else(Map::new, |json| {
+            serde_json::from_str(json).expect("additionalInfo is stored as a JSON object")
+        })
+    }
+
+    pub fn as_json(&self) -> &str {
+        self.0.as_deref().unwrap_or("{}")
     }
 }
 
