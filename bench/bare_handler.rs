@@ -28,3 +28,7 @@ async fn main() -> std::io::Result<()> {
         .run()
         .await
 }
+
+// The same allocator as the emulator, so the ratio compares handlers, not allocators.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -61,25 +61,9 @@ async fn soap_endpoint(
     if declared_length(&req).is_some_and(|length| length > state.max_body) {
         return too_large(state.max_body);
     }
-    let arrival = payload.to_bytes_limited(state.max_body);
-    let body = match actix_web::rt::time::timeout(state.request_timeout, arrival).await {
-        Err(_) => {
-            return fault_response(
-                StatusCode::REQUEST_TIMEOUT,
-                &Fault::client(format!(
-                    "the request body did not arrive within {:?}",
-                    state.request_timeout
-                )),
-            )
-        }
-        Ok(Err(_)) => return too_large(state.max_body),
-        Ok(Ok(Err(error))) => {
-            return fault_response(
-                StatusCode::BAD_REQUEST,
-                &Fault::client(format!("the request body could not be read: {error}")),
-            )
-        }
-        Ok(Ok(Ok(body))) => body,
+    let body = match read_body(payload, &state).await {
+        Ok(body) => body,
+        Err(refused) => return refused,
     };
     let fault = |fault: Fault| (StatusCode::INTERNAL_SERVER_ERROR, soap::write_fault(&fault));
     let (status, operation, answer) = match soap::parse_call(&body, &state.parse_limits) {
@@ -95,7 +79,8 @@ async fn soap_endpoint(
             }
             let (status, answer) = match injected {
                 Injected::Drop => {
-                    journal(&state, started, &call.operation, 0, &body, b"");
+                    let nothing = web::Bytes::new();
+                    journal(&state, started, &call.operation, 0, &body, &nothing);
                     return dropped_connection();
                 }
                 Injected::Fault => fault(Fault::server(format!(
@@ -117,8 +102,40 @@ async fn soap_endpoint(
             (status, call.operation, answer)
         }
     };
+    let answer = web::Bytes::from(answer);
     journal(&state, started, &operation, status.as_u16(), &body, &answer);
     xml_response(status, answer)
+}
+
+/// The whole body; or the answer for one that is too large, broken, or too slow to arrive.
+async fn read_body(payload: web::Payload, state: &AppState) -> Result<web::Bytes, HttpResponse> {
+    use std::future::Future;
+    use std::task::Poll;
+    let mut arrival = std::pin::pin!(payload.to_bytes_limited(state.max_body));
+    // Most bodies arrive with their headers: a timer is armed only for one that has not.
+    let first_look = std::future::poll_fn(|cx| Poll::Ready(arrival.as_mut().poll(cx))).await;
+    let arrived = match first_look {
+        Poll::Ready(arrived) => arrived,
+        Poll::Pending => actix_web::rt::time::timeout(state.request_timeout, arrival)
+            .await
+            .map_err(|_| {
+                fault_response(
+                    StatusCode::REQUEST_TIMEOUT,
+                    &Fault::client(format!(
+                        "the request body did not arrive within {:?}",
+                        state.request_timeout
+                    )),
+                )
+            })?,
+    };
+    match arrived {
+        Err(_) => Err(too_large(state.max_body)),
+        Ok(Err(error)) => Err(fault_response(
+            StatusCode::BAD_REQUEST,
+            &Fault::client(format!("the request body could not be read: {error}")),
+        )),
+        Ok(Ok(body)) => Ok(body),
+    }
 }
 
 fn journal(
@@ -126,8 +143,8 @@ fn journal(
     started: std::time::Instant,
     operation: &str,
     status: u16,
-    request: &[u8],
-    response: &[u8],
+    request: &web::Bytes,
+    response: &web::Bytes,
 ) {
     if state.journal.is_on() {
         state.journal.record(Exchange {
@@ -136,8 +153,8 @@ fn journal(
             operation: operation.to_owned(),
             http_status: status,
             duration_micros: started.elapsed().as_micros() as u64,
-            request: String::from_utf8_lossy(request).into_owned(),
-            response: String::from_utf8_lossy(response).into_owned(),
+            request: request.clone(),
+            response: response.clone(),
         });
     }
 }
@@ -297,7 +314,10 @@ fn fault_response(status: StatusCode, fault: &Fault) -> HttpResponse {
     xml_response(status, soap::write_fault(fault))
 }
 
-fn xml_response(status: StatusCode, body: Vec<u8>) -> HttpResponse {
+fn xml_response(
+    status: StatusCode,
+    body: impl actix_web::body::MessageBody + 'static,
+) -> HttpResponse {
     HttpResponse::build(status)
         .content_type(soap::CONTENT_TYPE)
         .body(body)

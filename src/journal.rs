@@ -3,8 +3,9 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// Bodies longer than this are cut in the journal, so a huge request cannot hold memory.
 const MAX_BODY: usize = 64 * 1024;
@@ -18,8 +19,12 @@ pub struct Exchange {
     pub operation: String,
     pub http_status: u16,
     pub duration_micros: u64,
-    pub request: String,
-    pub response: String,
+    /// The bodies as they crossed the wire: shared with the request and the response, not
+    /// copied, and turned into text only when someone reads the journal.
+    #[serde(serialize_with = "as_text")]
+    pub request: Bytes,
+    #[serde(serialize_with = "as_text")]
+    pub response: Bytes,
 }
 
 /// A bounded ring of exchanges; capacity 0 keeps nothing.
@@ -44,8 +49,8 @@ impl Journal {
         if self.capacity == 0 {
             return;
         }
-        truncate(&mut exchange.request);
-        truncate(&mut exchange.response);
+        exchange.request = bounded(exchange.request);
+        exchange.response = bounded(exchange.response);
         let mut inner = self.lock();
         inner.0 += 1;
         exchange.seq = inner.0;
@@ -89,13 +94,17 @@ impl Journal {
     }
 }
 
-fn truncate(body: &mut String) {
-    if body.len() > MAX_BODY {
-        let mut end = MAX_BODY;
-        while !body.is_char_boundary(end) {
-            end -= 1;
-        }
-        body.truncate(end);
-        body.push_str("…[cut]");
+/// A body as kept: a copy of exactly its bytes (a request's Bytes share the connection's
+/// whole read buffer, which must not stay pinned), or of its start when over MAX_BODY.
+fn bounded(body: Bytes) -> Bytes {
+    if body.len() <= MAX_BODY {
+        return Bytes::copy_from_slice(&body);
     }
+    let mut start = body[..MAX_BODY].to_vec();
+    start.extend_from_slice("…[cut]".as_bytes());
+    Bytes::from(start)
+}
+
+fn as_text<S: Serializer>(body: &Bytes, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&String::from_utf8_lossy(body))
 }

@@ -4,6 +4,8 @@
 //! are all the same envelope; the operation is the local name of Body's first element
 //! child, whatever its namespace. A DTD is refused outright, so no entity is ever expanded.
 
+use std::borrow::Cow;
+
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::{QName, ResolveResult};
 use quick_xml::reader::NsReader;
@@ -59,7 +61,8 @@ struct Parser<'i> {
 /// A start tag read from the stream: its resolved namespace and local name.
 struct Tag<'i> {
     start: BytesStart<'i>,
-    namespace: Option<String>,
+    /// Borrowed for the SOAP namespaces, so the envelope's own tags cost no allocation.
+    namespace: Option<Cow<'static, str>>,
     local: String,
     empty: bool,
 }
@@ -67,7 +70,7 @@ struct Tag<'i> {
 enum Next<'i> {
     Open(Tag<'i>),
     Close,
-    Text(String),
+    Text(Cow<'i, str>),
     End,
 }
 
@@ -207,8 +210,9 @@ impl<'i> Parser<'i> {
 
     /// Reads the operation element and everything in it into an [`Element`] tree.
     fn operation(&mut self, tag: Tag<'i>) -> Result<Element, Fault> {
-        let root = self.element(&tag)?;
-        if tag.empty {
+        let empty = tag.empty;
+        let root = self.element(tag)?;
+        if empty {
             return Ok(root);
         }
         let mut open = vec![root];
@@ -221,8 +225,9 @@ impl<'i> Parser<'i> {
                             self.limits.max_depth
                         )));
                     }
-                    let element = self.element(&tag)?;
-                    if tag.empty {
+                    let empty = tag.empty;
+                    let element = self.element(tag)?;
+                    if empty {
                         open.last_mut()
                             .expect("inside the operation")
                             .children
@@ -248,13 +253,14 @@ impl<'i> Parser<'i> {
         }
     }
 
-    fn element(&mut self, tag: &Tag<'i>) -> Result<Element, Fault> {
+    fn element(&mut self, tag: Tag<'i>) -> Result<Element, Fault> {
         self.count_node()?;
+        let nil = self.is_nil(&tag.start)?;
         Ok(Element {
-            name: tag.local.clone(),
+            name: tag.local,
             text: String::new(),
             children: Vec::new(),
-            nil: self.is_nil(&tag.start)?,
+            nil,
         })
     }
 
@@ -338,7 +344,11 @@ impl<'i> Parser<'i> {
                 }
             };
             let namespace = match ns {
-                ResolveResult::Bound(ns) => Some(utf8(ns.as_ref())?.to_owned()),
+                ResolveResult::Bound(ns) => Some(match utf8(ns.as_ref())? {
+                    SOAP11_ENV => Cow::Borrowed(SOAP11_ENV),
+                    SOAP12_ENV => Cow::Borrowed(SOAP12_ENV),
+                    other => Cow::Owned(other.to_owned()),
+                }),
                 ResolveResult::Unbound => None,
                 ResolveResult::Unknown(prefix) => {
                     return Err(Fault::client(format!(
@@ -351,13 +361,11 @@ impl<'i> Parser<'i> {
                 Event::Start(start) => Next::Open(tag(start, namespace, false)?),
                 Event::Empty(start) => Next::Open(tag(start, namespace, true)?),
                 Event::End(_) => Next::Close,
-                Event::Text(text) => {
-                    Next::Text(checked(text.decode().map_err(encoding)?.into_owned())?)
+                Event::Text(text) => Next::Text(checked(decoded(text.into_inner())?)?),
+                Event::CData(data) => Next::Text(checked(decoded(data.into_inner())?)?),
+                Event::GeneralRef(reference) => {
+                    Next::Text(Cow::Owned(resolve_reference(&reference)?))
                 }
-                Event::CData(data) => {
-                    Next::Text(checked(data.decode().map_err(encoding)?.into_owned())?)
-                }
-                Event::GeneralRef(reference) => Next::Text(resolve_reference(&reference)?),
                 Event::DocType(_) => {
                     return Err(Fault::client("a DOCTYPE is not allowed in a SOAP message"))
                 }
@@ -376,7 +384,11 @@ fn not_well_formed(error: quick_xml::Error, position: u64) -> Fault {
     Fault::client(format!("not well-formed XML at byte {position}: {error}"))
 }
 
-fn tag(start: BytesStart<'_>, namespace: Option<String>, empty: bool) -> Result<Tag<'_>, Fault> {
+fn tag<'i>(
+    start: BytesStart<'i>,
+    namespace: Option<Cow<'static, str>>,
+    empty: bool,
+) -> Result<Tag<'i>, Fault> {
     let local = utf8(start.local_name().as_ref())?.to_owned();
     Ok(Tag {
         start,
@@ -389,7 +401,7 @@ fn tag(start: BytesStart<'_>, namespace: Option<String>, empty: bool) -> Result<
 fn resolve_reference(reference: &BytesRef<'_>) -> Result<String, Fault> {
     if reference.is_char_ref() {
         return match reference.resolve_char_ref() {
-            Ok(Some(ch)) => checked(ch.to_string()),
+            Ok(Some(ch)) => checked(Cow::Owned(ch.to_string())).map(Cow::into_owned),
             _ => Err(Fault::client(format!(
                 "invalid character reference &{};",
                 String::from_utf8_lossy(reference)
@@ -414,7 +426,7 @@ fn resolve_reference(reference: &BytesRef<'_>) -> Result<String, Fault> {
 }
 
 /// XML 1.0 forbids NUL and most control characters, even as references.
-fn checked(text: String) -> Result<String, Fault> {
+fn checked(text: Cow<'_, str>) -> Result<Cow<'_, str>, Fault> {
     match text
         .chars()
         .find(|&c| c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
@@ -440,12 +452,20 @@ fn check_declared_encoding(decl: &quick_xml::events::BytesDecl<'_>) -> Result<()
     )))
 }
 
-fn utf8(bytes: &[u8]) -> Result<&str, Fault> {
-    std::str::from_utf8(bytes).map_err(|_| Fault::client("a name is not UTF-8"))
+/// Text as it stands in the input: borrowed, never copied, when it can be.
+fn decoded(raw: Cow<'_, [u8]>) -> Result<Cow<'_, str>, Fault> {
+    match raw {
+        Cow::Borrowed(bytes) => std::str::from_utf8(bytes)
+            .map(Cow::Borrowed)
+            .map_err(|_| Fault::client("text is not UTF-8")),
+        Cow::Owned(bytes) => String::from_utf8(bytes)
+            .map(Cow::Owned)
+            .map_err(|_| Fault::client("text is not UTF-8")),
+    }
 }
 
-fn encoding(error: quick_xml::encoding::EncodingError) -> Fault {
-    Fault::client(format!("text is not UTF-8: {error}"))
+fn utf8(bytes: &[u8]) -> Result<&str, Fault> {
+    std::str::from_utf8(bytes).map_err(|_| Fault::client("a name is not UTF-8"))
 }
 
 fn truncated() -> Fault {

@@ -13,7 +13,8 @@ const ENVELOPE_CLOSE: &str = "</SOAP-ENV:Envelope>";
 
 /// `<ns1:{operation}Response><return>…</return></ns1:{operation}Response>` in an envelope.
 pub fn write_reply(operation: &str, reply: &Reply) -> Vec<u8> {
-    let mut out = String::with_capacity(640);
+    // Room for a typical answer (the envelope alone is some 330 bytes), so it rarely grows.
+    let mut out = String::with_capacity(1024);
     out.push_str(ENVELOPE_OPEN);
     out.push_str(
         r#"<SOAP-ENV:Body SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">"#,
@@ -59,7 +60,10 @@ fn write_element(out: &mut String, name: &str, value: &Value) {
     out.push('>');
     match value {
         Value::Text(text) => escape_text(out, text),
-        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::Number(n) => {
+            use std::fmt::Write;
+            let _ = write!(out, "{n}");
+        }
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Struct(fields) => write_fields(out, fields),
         Value::List(items) => {
@@ -77,17 +81,23 @@ fn write_element(out: &mut String, name: &str, value: &Value) {
 /// characters) become U+FFFD, so the output always parses. Quotes stay as they are, so the
 /// JSON in additionalInfo reads as JSON.
 pub fn escape_text(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' | '\n' => out.push(c),
-            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
+    // Runs of ordinary characters are copied whole; only the rare special one is replaced.
+    let mut plain_from = 0;
+    for (at, c) in text.char_indices() {
+        let replacement = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '\r' => "&#13;",
+            '\t' | '\n' => continue,
+            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => "\u{fffd}",
+            _ => continue,
+        };
+        out.push_str(&text[plain_from..at]);
+        out.push_str(replacement);
+        plain_from = at + c.len_utf8();
     }
+    out.push_str(&text[plain_from..]);
 }
 
 /// Escapes text for a double-quoted attribute value.
