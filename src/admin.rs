@@ -152,11 +152,11 @@ async fn list_tasks(req: HttpRequest, state: web::Data<AppState>) -> Answer {
         created_before: query.created_before,
         created_after: query.created_after,
     };
-    let tasks = state.engine.tasks(&filter);
     let (offset, limit) = (query.offset.unwrap_or(0), query.limit.unwrap_or(100));
-    let page: Vec<_> = tasks.iter().skip(offset).take(limit).collect();
+    let engine = state.engine.clone();
+    let (total, page) = off_the_worker(move || engine.tasks_page(&filter, offset, limit)).await?;
     Ok(HttpResponse::Ok()
-        .json(json!({ "total": tasks.len(), "offset": offset, "limit": limit, "tasks": page })))
+        .json(json!({ "total": total, "offset": offset, "limit": limit, "tasks": page })))
 }
 
 async fn get_task(req: HttpRequest, path: web::Path<String>, state: web::Data<AppState>) -> Answer {
@@ -376,9 +376,14 @@ async fn advance(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>)
     let advance: Advance = serde_json::from_slice(&body).map_err(|e| bad_request(e.to_string()))?;
     let by: Duration = parse_duration(&advance.by).map_err(bad_request)?;
     state.engine.clock().advance(by);
-    // Everything that came due happens before the answer, so the caller sees it at once.
-    state.engine.catch_up();
-    state.engine.sweep();
+    // Everything that came due happens before the answer, so the caller sees it at once;
+    // off the worker thread, so that a long sweep does not hold up the calls it serves.
+    let engine = state.engine.clone();
+    off_the_worker(move || {
+        engine.catch_up();
+        engine.sweep();
+    })
+    .await?;
     Ok(clock_state(&state))
 }
 
@@ -401,7 +406,8 @@ async fn patch_world(req: HttpRequest, body: web::Bytes, state: web::Data<AppSta
 
 async fn reset_world(req: HttpRequest, state: web::Data<AppState>) -> Answer {
     authorized(&req, &state)?;
-    state.engine.reset_world();
+    let engine = state.engine.clone();
+    off_the_worker(move || engine.reset_world()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -448,8 +454,19 @@ async fn verify(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) 
 /// Tasks, rules, progressions, faults, world and journal back to the start (the clock keeps its time).
 async fn reset(req: HttpRequest, state: web::Data<AppState>) -> Answer {
     authorized(&req, &state)?;
-    state.engine.reset();
+    let engine = state.engine.clone();
+    off_the_worker(move || engine.reset()).await?;
     state.journal.clear();
     state.faults.clear();
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Runs work that grows with the number of tasks on actix's blocking pool: a million tasks
+/// swept or dropped must not stall the calls served on this worker.
+async fn off_the_worker<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Problem> {
+    web::block(work)
+        .await
+        .map_err(|e| problem(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
 }

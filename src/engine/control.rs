@@ -77,17 +77,50 @@ pub enum ForceError {
 impl Engine {
     /// Tasks matching the filter, oldest first.
     pub fn tasks(&self, filter: &TaskFilter) -> Vec<TaskDetail> {
+        self.tasks_page(filter, 0, usize::MAX).1
+    }
+
+    /// How many tasks match the filter, and the details of at most `limit` of them from
+    /// `offset` on, oldest first. Only the page is detailed: with a million tasks held, a
+    /// look at the first few stays cheap.
+    pub fn tasks_page(
+        &self,
+        filter: &TaskFilter,
+        offset: usize,
+        limit: usize,
+    ) -> (usize, Vec<TaskDetail>) {
         self.catch_up();
         let now = self.clock.now();
-        let mut found = Vec::new();
+        let mut matching = Vec::new();
         self.store.for_each(|task| {
-            let detail = self.detail(task, now);
-            if !task.is_expired(now) && matches(filter, &detail) {
-                found.push(detail);
+            if !task.is_expired(now) && self.matches(filter, task) {
+                matching.push((task.created_at, task.seq, task.id));
             }
         });
-        found.sort_by(|a, b| (a.created, &a.task_id).cmp(&(b.created, &b.task_id)));
-        found
+        matching.sort_unstable();
+        let page = matching
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .filter_map(|&(_, _, id)| self.store.with_task(id, now, |task| self.detail(task, now)))
+            .collect();
+        (matching.len(), page)
+    }
+
+    fn matches(&self, filter: &TaskFilter, task: &Task) -> bool {
+        let created = || self.clock.wall(task.created_at);
+        filter
+            .type_name
+            .as_deref()
+            .is_none_or(|t| t == task.job.type_name())
+            && filter.status.is_none_or(|s| s == task.status)
+            && filter.finished.is_none_or(|f| f == task.status.is_final())
+            && filter
+                .unique_transfer_id
+                .as_deref()
+                .is_none_or(|u| task.unique_transfer_id.as_deref() == Some(u))
+            && filter.created_before.is_none_or(|t| created() < t)
+            && filter.created_after.is_none_or(|t| created() > t)
     }
 
     pub fn task_detail(&self, id: TaskId) -> Option<TaskDetail> {
@@ -316,21 +349,6 @@ fn glob(pattern: &str, text: &str) -> bool {
         }
     }
     rest.is_empty()
-}
-
-fn matches(filter: &TaskFilter, task: &TaskDetail) -> bool {
-    filter
-        .type_name
-        .as_deref()
-        .is_none_or(|t| t == task.type_name)
-        && filter.status.is_none_or(|s| s.as_str() == task.status)
-        && filter.finished.is_none_or(|f| f == task.finished)
-        && filter
-            .unique_transfer_id
-            .as_ref()
-            .is_none_or(|u| task.unique_transfer_id.as_ref() == Some(u))
-        && filter.created_before.is_none_or(|t| task.created < t)
-        && filter.created_after.is_none_or(|t| task.created > t)
 }
 
 #[cfg(test)]

@@ -156,7 +156,8 @@ impl Engine {
         job: Box<dyn Job>,
         unique_transfer_id: Option<String>,
     ) -> Result<TaskId, StartError> {
-        if self.store.len() >= self.config.max_tasks && self.sweep() == 0 {
+        // At the cap, a few expired tasks make room (the sweeper frees the rest).
+        if self.store.len() >= self.config.max_tasks && self.sweep_up_to(64) == 0 {
             return Err(StartError::TooManyTasks);
         }
         let now = self.clock.now();
@@ -296,9 +297,17 @@ impl Engine {
     /// unfinished first takes the steps that came due before its end, then gives back what
     /// it holds.
     pub fn sweep(&self) -> usize {
+        self.sweep_up_to(usize::MAX)
+    }
+
+    /// Sweeps at most `limit` expired tasks, so a caller can take turns with other work.
+    pub fn sweep_up_to(&self, limit: usize) -> usize {
         let now = self.clock.now();
         let mut swept = 0;
-        while let Some(taken) = self.store.take_expired(now) {
+        while swept < limit {
+            let Some(taken) = self.store.take_expired(now) else {
+                break;
+            };
             if let Some(mut task) = taken {
                 let end = task.expires_at;
                 self.advance(&mut task, end.saturating_sub(1));

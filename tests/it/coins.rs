@@ -112,7 +112,8 @@ fn the_bank_node_changes_by_amount_histogram_and_face_value() {
 }
 
 /// Found by fuzzing: changing the same money again and again broke it into ever more
-/// coins, until a change took seconds. A change now stops at the coin limits.
+/// coins, until a change took seconds (and, with 100 000 coins, getCoinList did). A change
+/// now stops at the coin limits.
 #[test]
 fn changing_again_and_again_stops_at_the_coin_limits() {
     use cnode_emulator::engine::status::Status;

@@ -16,7 +16,7 @@ const MAX_COINS: u64 = 10_000;
 
 /// The most coins a wallet holds after a change: changing again and again would otherwise
 /// break money into ever more coins, until every look at the wallet is slow.
-const MAX_WALLET_COINS: usize = 100_000;
+const MAX_WALLET_COINS: usize = 10_000;
 
 /// Refuses a change that hands out too many coins, or leaves the wallet with too many.
 fn check_coin_count(coins_out: u64, held: usize) -> Result<(), Step> {
