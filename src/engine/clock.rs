@@ -1,6 +1,7 @@
 //! The engine's one source of time. Progression, expiry and every timestamp the emulator
 //! writes read it, so a test (or, later, the admin API) can freeze it and move it.
 
+use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -10,21 +11,21 @@ use tokio::sync::watch;
 /// Milliseconds since the clock was made: the engine's unit of time.
 pub type Millis = u64;
 
+/// Read on every call, changed only by tests: reads take no lock, changes take turns.
 pub struct Clock {
     real_start: Instant,
     wall_start: DateTime<Utc>,
-    state: Mutex<ClockState>,
+    /// Added to real elapsed time while running.
+    offset: AtomicU64,
+    /// Virtual time at which the clock stands still, or RUNNING.
+    frozen_at: AtomicU64,
+    /// Held while the clock is changed, so that two changes never interleave.
+    changing: Mutex<()>,
     /// Bumped on every freeze, resume or advance, so sleepers can recompute their deadlines.
     moved: watch::Sender<u64>,
 }
 
-#[derive(Clone, Copy)]
-struct ClockState {
-    /// Added to real elapsed time while running.
-    offset: Millis,
-    /// Virtual time at which the clock stands still, if frozen.
-    frozen_at: Option<Millis>,
-}
+const RUNNING: Millis = Millis::MAX;
 
 impl Clock {
     /// A clock that follows real time.
@@ -41,19 +42,22 @@ impl Clock {
         Clock {
             real_start: Instant::now(),
             wall_start: Utc::now(),
-            state: Mutex::new(ClockState {
-                offset: 0,
-                frozen_at,
-            }),
+            offset: AtomicU64::new(0),
+            frozen_at: AtomicU64::new(frozen_at.unwrap_or(RUNNING)),
+            changing: Mutex::new(()),
             moved: watch::channel(0).0,
         }
     }
 
     pub fn now(&self) -> Millis {
-        let state = *self.lock();
-        state
-            .frozen_at
-            .unwrap_or_else(|| self.real_elapsed() + state.offset)
+        // frozen_at first: a resume sets the offset before it lets the clock run.
+        match self.frozen_at.load(SeqCst) {
+            RUNNING => self
+                .real_elapsed()
+                .saturating_add(self.offset.load(SeqCst))
+                .min(RUNNING - 1),
+            at => at,
+        }
     }
 
     /// The wall-clock time of a virtual instant, for timestamps shown to clients.
@@ -62,33 +66,46 @@ impl Clock {
     }
 
     pub fn is_frozen(&self) -> bool {
-        self.lock().frozen_at.is_some()
+        self.frozen_at.load(SeqCst) != RUNNING
     }
 
     pub fn freeze(&self) {
-        let now = self.now();
-        self.lock().frozen_at = Some(now);
+        {
+            let _changing = self.lock();
+            if !self.is_frozen() {
+                self.frozen_at.store(self.now(), SeqCst);
+            }
+        }
         self.notify_moved();
     }
 
     pub fn resume(&self) {
         {
-            let mut state = self.lock();
-            if let Some(at) = state.frozen_at.take() {
-                state.offset = at.saturating_sub(self.real_elapsed());
+            let _changing = self.lock();
+            let at = self.frozen_at.load(SeqCst);
+            if at != RUNNING {
+                self.offset
+                    .store(at.saturating_sub(self.real_elapsed()), SeqCst);
+                self.frozen_at.store(RUNNING, SeqCst);
             }
         }
         self.notify_moved();
     }
 
     pub fn advance(&self, by: Duration) {
-        let by = by.as_millis() as Millis;
+        let by = Millis::try_from(by.as_millis()).unwrap_or(RUNNING - 1);
         {
-            let mut state = self.lock();
-            match state.frozen_at.as_mut() {
-                Some(at) => *at += by,
-                None => state.offset += by,
-            }
+            let _changing = self.lock();
+            match self.frozen_at.load(SeqCst) {
+                RUNNING => self
+                    .offset
+                    .swap(self.offset.load(SeqCst).saturating_add(by), SeqCst),
+                // Never as far as RUNNING itself: that would unfreeze the clock.
+                at => {
+                    let to = at.saturating_add(by).min(RUNNING - 1);
+                    self.frozen_at.swap(to, SeqCst)
+                }
+            };
         }
         self.notify_moved();
     }
@@ -114,9 +131,9 @@ impl Clock {
         self.real_start.elapsed().as_millis() as Millis
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, ClockState> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
         // The state is two plain numbers: a panic elsewhere cannot leave it inconsistent.
-        self.state
+        self.changing
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }

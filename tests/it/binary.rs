@@ -19,6 +19,11 @@ fn help_lists_every_flag_with_its_environment_twin() {
         ("--pace", "CNODE_PACE"),
         ("--not-found-spelling", "CNODE_NOT_FOUND_SPELLING"),
         ("--max-body", "CNODE_MAX_BODY"),
+        ("--max-depth", "CNODE_MAX_DEPTH"),
+        ("--max-elements", "CNODE_MAX_ELEMENTS"),
+        ("--request-timeout", "CNODE_REQUEST_TIMEOUT"),
+        ("--max-connections", "CNODE_MAX_CONNECTIONS"),
+        ("--max-tasks", "CNODE_MAX_TASKS"),
     ] {
         assert!(help.contains(flag), "{flag} missing from --help");
         assert!(help.contains(env), "{env} missing from --help");
