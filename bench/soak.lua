@@ -6,10 +6,13 @@
 -- response() belongs to the request() just before it on this thread.
 --
 -- Environment (set by bench/soak.sh):
---   SOAK_TTL    the emulator's --task-ttl in whole seconds (default 5)
---   SOAK_RUN    a tag unique to this soak run, SOAK_SLICE the slice's number: with the thread's
---               number and a counter they make every uniqueTransferId unique
---   SOAK_DELAY  milliseconds each connection waits before each request (default 0)
+--   SOAK_TTL       the emulator's --task-ttl in seconds (default 5)
+--   SOAK_RUN       a tag unique to this soak run, SOAK_SLICE the slice's number: with the
+--                  thread's number and a counter they make every uniqueTransferId unique
+--   SOAK_INTERVAL  milliseconds from one request to the next on each connection (default 0:
+--                  as fast as the answers come). A fixed rate, not a pause after each answer,
+--                  so that a slower emulator (a busy machine) gets the same load, and every
+--                  slice does the same work: RSS is then comparable from slice to slice.
 --
 -- Counted as an error (per thread, summed in done()):
 --   * any HTTP status outside 2xx (a SOAP Fault is HTTP 500), and wrk's socket errors
@@ -19,7 +22,7 @@
 --       ERR_TASK_DOES_NOT_EXIST (or ..._EXISTS with --not-found-spelling exists) from
 --       getTaskStatus, for a task that may be past its TTL: one whose age, counted from
 --       sending the call that created it to the answer of the poll (the longest it can have
---       been), is at least TTL - 2 s (the 2 s cover os.time()'s whole seconds);
+--       been), is at least TTL - 1 s (a margin for the two clocks);
 --     and nothing else, because in this mix nothing else can legitimately happen:
 --       ERR_VUI_NOT_LOGGEDIN      test_user is logged in before the load and nothing logs out
 --       ERR_INVALID_TRANSFER_ID   every uniqueTransferId is unique
@@ -27,18 +30,30 @@
 --       ERR_TOO_OFTEN, ERR_INVALID_USERNAME, ERR_INVALID_AMOUNT, ERR_INVALID_PEER_LOCATION...
 --                                 alice exists, has no request limit, the arguments are valid
 --       ERR_TIMEOUT and other injected errors: soak.sh sets no faults
---       ERR_TASK_DOES_NOT_EXIST for a task younger than TTL - 2 s: it vanished too early;
+--       ERR_TASK_DOES_NOT_EXIST for a task younger than TTL - 1 s: it vanished too early;
 --   * getTaskStatus answering SUCCESS for a task that outlived its TTL: its age, counted from
 --     the answer that created it to sending the poll (the shortest it can have been), is over
---     TTL + 2 s; or answering with another task's id;
+--     TTL + 1 s; or answering with another task's id;
 --   * a task of this mix ending in any FINISHED_ERR_* status: test_user has the money for
 --     every transfer (soak.sh resets the world between slices) and alice accepts at once.
+
+local ffi = require("ffi")
+ffi.cdef [[
+typedef struct { long tv_sec; long tv_nsec; } soak_timespec;
+int clock_gettime(int clock_id, soak_timespec *tp);
+]]
+local timespec = ffi.new("soak_timespec")
+-- Seconds on CLOCK_MONOTONIC, to the microsecond (os.time() has whole seconds only).
+local function clock()
+  ffi.C.clock_gettime(1, timespec)
+  return tonumber(timespec.tv_sec) + tonumber(timespec.tv_nsec) / 1e9
+end
 
 local ttl = tonumber(os.getenv("SOAK_TTL") or "5")
 local run = os.getenv("SOAK_RUN") or tostring(os.time())
 local slice = os.getenv("SOAK_SLICE") or "0"
-local pause = tonumber(os.getenv("SOAK_DELAY") or "0")
-local margin = 2
+local interval = tonumber(os.getenv("SOAK_INTERVAL") or "0")
+local margin = 1
 -- Tasks are kept for polling until they are this old: well past their TTL.
 local keep = 3 * ttl + margin
 
@@ -131,7 +146,7 @@ local counter = 0
 local pending = nil
 
 -- Queues of the tasks this connection created, oldest first: {id, utid, sent, t}, where sent
--- is when the call that created the task was sent and t when its answer came (os.time()).
+-- is when the call that created the task was sent and t when its answer came (clock()).
 local function queue() return { first = 1, last = 0 } end
 local tasks, transfers = queue(), queue()
 local function push(q, item) q.last = q.last + 1; q[q.last] = item end
@@ -162,14 +177,21 @@ local function fail(reason)
   reasons[reason] = (reasons[reason] or 0) + 1
 end
 
-if pause > 0 then
-  function delay() return pause end
+-- Paced: each request is due `interval` ms after the previous one was due. Running late (a
+-- slow answer) is made up by not waiting, but never by more than a second's worth of burst.
+if interval > 0 then
+  local due = nil
+  function delay()
+    local now = clock() * 1000
+    due = math.max((due or now) + interval, now - 1000)
+    return math.max(0, math.floor(due - now))
+  end
 end
 
 function request()
   step = step % #rotation + 1
   local kind = rotation[step]
-  local now = os.time()
+  local now = clock()
   local task
   if kind == "poll_newest" and not empty(tasks) then
     task = tasks[tasks.last]
@@ -230,7 +252,7 @@ function response(status, headers, body)
     return
   end
   local task_id = body:match("<taskId>([^<]*)</taskId>")
-  local now = os.time()
+  local now = clock()
 
   if op == "getTaskStatus" then
     local task = asked.task

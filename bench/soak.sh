@@ -5,8 +5,9 @@
 #   bench/soak.sh [DURATION]        # DURATION of load: 90s, 10m, 1h (default 10m)
 #
 # Needs wrk (Debian package `wrk`). Knobs (environment): SOAK_SLICE (30s), SOAK_CONNECTIONS (8),
-# SOAK_DELAY_MS (2: each connection waits this long before each request, which keeps the rate
-# at a few thousand requests/s so the soak can run beside other work; 0 is as fast as it goes).
+# SOAK_RATE (2000 requests/s in all, paced by bench/soak.lua; moderate, so the soak can run
+# beside other work, and fixed, so every slice does the same work and RSS compares; 0: as fast
+# as the emulator answers).
 #
 # test_user is logged in, then wrk runs bench/soak.lua in slices (restarted per slice) until
 # DURATION of load has passed; each connection rotates through giveMoneyRequest (1 billon to
@@ -39,12 +40,13 @@ seconds() { # 90s, 10m, 1h or a plain number of seconds -> seconds
 duration=$(seconds "${1:-10m}")
 slice=$(seconds "${SOAK_SLICE:-30s}")
 connections=${SOAK_CONNECTIONS:-8}
-delay_ms=${SOAK_DELAY_MS:-2}
+rate=${SOAK_RATE:-2000}
 ttl_s=5
 pace=50ms
 addr=127.0.0.1:19102
 url="http://$addr/"
 [ "$duration" -gt 0 ] && [ "$slice" -gt 0 ] || { echo "DURATION and SOAK_SLICE must be positive" >&2; exit 2; }
+interval_ms=$(awk -v c="$connections" -v r="$rate" 'BEGIN { print (r > 0 ? 1000 * c / r : 0) }')
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 if curl -s -o /dev/null --max-time 2 "$url"; then
   echo "something already answers on $addr; stop it first" >&2
@@ -109,7 +111,7 @@ field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$line"; } # a number from the 
 clock() { printf '%d:%02d' $(( $1 / 60 )) $(( $1 % 60 )); }
 
 login
-echo "soak: $(clock "$duration") of load in slices of ${slice}s; $connections connections, ${delay_ms}ms between requests;" \
+echo "soak: $(clock "$duration") of load in slices of ${slice}s; $connections connections, $rate requests/s in all;" \
   "--task-ttl ${ttl_s}s --pace $pace; emulator pid $pid, RSS $(rss_kb) kB after login"
 
 run_tag="$$$(date +%s)"
@@ -119,7 +121,7 @@ while [ "$loaded" -lt "$duration" ]; do
   number=$(( number + 1 ))
   length=$(( duration - loaded < slice ? duration - loaded : slice ))
   # In the background, so that a signal to this script is handled at once, not after the slice.
-  SOAK_TTL=$ttl_s SOAK_RUN=$run_tag SOAK_SLICE=$number SOAK_DELAY=$delay_ms \
+  SOAK_TTL=$ttl_s SOAK_RUN=$run_tag SOAK_SLICE=$number SOAK_INTERVAL=$interval_ms \
     wrk -t"$connections" -c"$connections" -d"${length}s" --timeout 10s -s bench/soak.lua "$url" >"$work/wrk.txt" 2>&1 &
   wrk_pid=$!
   if ! wait "$wrk_pid"; then
