@@ -90,6 +90,16 @@ impl TaskStore {
         Some(f(&mut task))
     }
 
+    /// Runs `f` on a live task without taking it for writing: lookers of one task do not
+    /// wait for each other. An expired task is reported absent.
+    pub fn peek<R>(&self, id: TaskId, now: Millis, f: impl FnOnce(&Task) -> R) -> Option<R> {
+        let task = self.tasks.get(&id)?;
+        if task.is_expired(now) {
+            return None;
+        }
+        Some(f(&task))
+    }
+
     /// Whether a live task carries this uniqueTransferId.
     pub fn transfer_id_in_use(&self, unique_transfer_id: &str, now: Millis) -> bool {
         self.find_by_transfer_id(unique_transfer_id)

@@ -263,6 +263,14 @@ impl Task {
         self.history = history.into_boxed_slice();
     }
 
+    /// Nothing would move the task if it were polled at `now`: no step due, and no step
+    /// waiting for polls.
+    pub fn is_settled(&self, now: Millis) -> bool {
+        let polls_move_it =
+            matches!(self.progression, Progression::PerPoll { .. }) && self.on_demand;
+        self.next_step_at.is_none_or(|due| due > now) && !polls_move_it
+    }
+
     pub fn is_expired(&self, now: Millis) -> bool {
         now >= self.expires_at
     }
