@@ -454,10 +454,14 @@ async fn verify(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) 
 /// Tasks, rules, progressions, faults, world and journal back to the start (the clock keeps its time).
 async fn reset(req: HttpRequest, state: web::Data<AppState>) -> Answer {
     authorized(&req, &state)?;
-    let engine = state.engine.clone();
-    off_the_worker(move || engine.reset()).await?;
-    state.journal.clear();
-    state.faults.clear();
+    // All in one piece of work, so a client that hangs up cannot leave a half-reset.
+    let all = state.clone();
+    off_the_worker(move || {
+        all.engine.reset();
+        all.journal.clear();
+        all.faults.clear();
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -160,6 +160,8 @@ pub struct Cli {
     pub max_tasks: usize,
 }
 
+const MAX_TASK_TTL: Duration = Duration::from_millis(u32::MAX as u64);
+
 /// Calls are read and dropped recursively; deeper nesting than this could exhaust a stack.
 const MAX_DEPTH_CEILING: usize = 1000;
 
@@ -205,6 +207,12 @@ impl Cli {
                     .ok_or_else(|| format!("--admin-listen {text}: no address"))?,
             ),
         };
+        if self.task_ttl > MAX_TASK_TTL {
+            return Err(format!(
+                "--task-ttl {:?}: at most 49 days (a task's history counts milliseconds in 32 bits)",
+                self.task_ttl
+            ));
+        }
         if !(1..=MAX_DEPTH_CEILING).contains(&self.max_depth) {
             return Err(format!(
                 "--max-depth {}: must be between 1 and {MAX_DEPTH_CEILING}",

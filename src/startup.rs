@@ -155,8 +155,15 @@ async fn stop_on_signal(server: ServerHandle) {
         _ = term.recv() => "SIGTERM",
         _ = int.recv() => "SIGINT",
     };
-    log::info!("{name} received: answering the calls in flight, then stopping");
-    server.stop(true).await;
+    log::info!(
+        "{name} received: answering the calls in flight, then stopping (again to stop at once)"
+    );
+    let graceful = actix_web::rt::spawn(server.stop(true));
+    tokio::select! {
+        _ = graceful => {}
+        _ = term.recv() => server.stop(false).await,
+        _ = int.recv() => server.stop(false).await,
+    }
 }
 
 #[cfg(not(unix))]

@@ -21,6 +21,9 @@ pub struct Clock {
     frozen_at: AtomicU64,
     /// Held while the clock is changed, so that two changes never interleave.
     changing: Mutex<()>,
+    /// Odd while a change is being written: a reader that saw a change begin or end
+    /// reads again, so it never mixes the state before a change with the state after.
+    version: AtomicU64,
     /// Bumped on every freeze, resume or advance, so sleepers can recompute their deadlines.
     moved: watch::Sender<u64>,
 }
@@ -45,24 +48,33 @@ impl Clock {
             offset: AtomicU64::new(0),
             frozen_at: AtomicU64::new(frozen_at.unwrap_or(RUNNING)),
             changing: Mutex::new(()),
+            version: AtomicU64::new(0),
             moved: watch::channel(0).0,
         }
     }
 
     pub fn now(&self) -> Millis {
-        // frozen_at first: a resume sets the offset before it lets the clock run.
-        match self.frozen_at.load(SeqCst) {
-            RUNNING => self
-                .real_elapsed()
-                .saturating_add(self.offset.load(SeqCst))
-                .min(RUNNING - 1),
-            at => at,
+        loop {
+            let before = self.version.load(SeqCst);
+            let now = match self.frozen_at.load(SeqCst) {
+                RUNNING => self
+                    .real_elapsed()
+                    .saturating_add(self.offset.load(SeqCst))
+                    .min(RUNNING - 1),
+                at => at,
+            };
+            if before % 2 == 0 && self.version.load(SeqCst) == before {
+                return now;
+            }
+            std::hint::spin_loop();
         }
     }
 
     /// The wall-clock time of a virtual instant, for timestamps shown to clients.
     pub fn wall(&self, at: Millis) -> DateTime<Utc> {
-        self.wall_start + Duration::from_millis(at)
+        chrono::TimeDelta::try_milliseconds(i64::try_from(at).unwrap_or(i64::MAX))
+            .and_then(|since| self.wall_start.checked_add_signed(since))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     pub fn is_frozen(&self) -> bool {
@@ -70,32 +82,28 @@ impl Clock {
     }
 
     pub fn freeze(&self) {
-        {
-            let _changing = self.lock();
+        self.change(|| {
             if !self.is_frozen() {
-                self.frozen_at.store(self.now(), SeqCst);
+                let now = self.running_now();
+                self.frozen_at.store(now, SeqCst);
             }
-        }
-        self.notify_moved();
+        });
     }
 
     pub fn resume(&self) {
-        {
-            let _changing = self.lock();
+        self.change(|| {
             let at = self.frozen_at.load(SeqCst);
             if at != RUNNING {
                 self.offset
                     .store(at.saturating_sub(self.real_elapsed()), SeqCst);
                 self.frozen_at.store(RUNNING, SeqCst);
             }
-        }
-        self.notify_moved();
+        });
     }
 
     pub fn advance(&self, by: Duration) {
         let by = Millis::try_from(by.as_millis()).unwrap_or(RUNNING - 1);
-        {
-            let _changing = self.lock();
+        self.change(|| {
             match self.frozen_at.load(SeqCst) {
                 RUNNING => self
                     .offset
@@ -106,8 +114,25 @@ impl Clock {
                     self.frozen_at.swap(to, SeqCst)
                 }
             };
+        });
+    }
+
+    /// Applies a change, one at a time, marked so that readers never see half of it.
+    fn change(&self, write: impl FnOnce()) {
+        {
+            let _changing = self.lock();
+            self.version.fetch_add(1, SeqCst);
+            write();
+            self.version.fetch_add(1, SeqCst);
         }
         self.notify_moved();
+    }
+
+    /// The time while running, read by a change in progress (which `now` would wait for).
+    fn running_now(&self) -> Millis {
+        self.real_elapsed()
+            .saturating_add(self.offset.load(SeqCst))
+            .min(RUNNING - 1)
     }
 
     /// How long to sleep in real time until the clock reads `at`; `None` while frozen.
@@ -176,5 +201,36 @@ mod tests {
         clock.resume();
         clock.freeze();
         assert_eq!(*rx.borrow(), 3);
+    }
+
+    /// A reader racing freezes and resumes never sees time go back (it once could mix the
+    /// state before a resume with the state after it).
+    #[test]
+    fn time_never_goes_back_while_the_clock_is_frozen_and_resumed() {
+        let clock = std::sync::Arc::new(Clock::running());
+        let changer = {
+            let clock = clock.clone();
+            std::thread::spawn(move || {
+                for _ in 0..20_000 {
+                    clock.freeze();
+                    clock.resume();
+                }
+            })
+        };
+        let mut last = 0;
+        while !changer.is_finished() {
+            let now = clock.now();
+            assert!(now >= last, "{now} after {last}");
+            last = now;
+        }
+        changer.join().unwrap();
+    }
+
+    #[test]
+    fn a_huge_advance_saturates_instead_of_panicking() {
+        let clock = Clock::frozen();
+        clock.advance(Duration::MAX);
+        assert!(clock.is_frozen());
+        let _ = clock.wall(clock.now());
     }
 }

@@ -108,7 +108,10 @@ impl<'a> Args<'a> {
 /// Refuses an argument sent twice anywhere in the call (only list `item`s repeat), since
 /// which copy a node would read is anyone's guess.
 pub fn refuse_repeats(element: &Element) -> Result<(), Fault> {
-    if element.children.len() > 1 && !FREE_FORM.contains(&element.name.as_str()) {
+    if FREE_FORM.contains(&element.name.as_str()) {
+        return Ok(());
+    }
+    if element.children.len() > 1 {
         let mut names: Vec<&str> = element
             .children
             .iter()
