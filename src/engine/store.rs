@@ -2,6 +2,7 @@
 //! expiry times so that sweeping costs only what has expired.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use dashmap::mapref::entry::Entry;
@@ -18,6 +19,9 @@ pub struct TaskStore {
     /// (expires_at, id) in insertion order. Every task lives for the same TTL from its
     /// creation, so this is also expiry order.
     expiry: Mutex<VecDeque<(Millis, TaskId)>>,
+    /// How many tasks `tasks` holds: every task start asks (the cap), and counting a
+    /// dashmap means locking each of its shards.
+    held: AtomicUsize,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -65,6 +69,8 @@ impl TaskStore {
             match self.tasks.entry(task.id) {
                 Entry::Vacant(slot) => {
                     let id = task.id;
+                    // Counted first: a count is never below what the map holds.
+                    self.held.fetch_add(1, Ordering::Relaxed);
                     slot.insert(Box::new(task));
                     break id;
                 }
@@ -113,6 +119,7 @@ impl TaskStore {
     /// Takes a task out of the store.
     pub fn take(&self, id: TaskId) -> Option<Task> {
         let (_, task) = self.tasks.remove(&id)?;
+        self.held.fetch_sub(1, Ordering::Relaxed);
         if let Some(uid) = &task.unique_transfer_id {
             self.by_transfer_id.remove_if(uid, |_, held| *held == id);
         }
@@ -155,17 +162,23 @@ impl TaskStore {
 
     /// Forgets every task.
     pub fn clear(&self) {
-        self.tasks.clear();
+        // Counted one by one, so a task stored meanwhile keeps the count right.
+        let mut removed = 0;
+        self.tasks.retain(|_, _| {
+            removed += 1;
+            false
+        });
+        self.held.fetch_sub(removed, Ordering::Relaxed);
         self.by_transfer_id.clear();
         self.lock_expiry().clear();
     }
 
     pub fn len(&self) -> usize {
-        self.tasks.len()
+        self.held.load(Ordering::Relaxed)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.tasks.is_empty()
+        self.len() == 0
     }
 
     fn is_live(&self, id: TaskId, now: Millis) -> bool {

@@ -15,11 +15,12 @@ vs. got and exits 1. Needs only zeep (4.x) and the standard library.
 import json
 import random
 import string
-import sys
 import time
 
 import zeep
 from zeep import xsd
+
+from checks import check, check_true, fail, poll, run
 
 USER = "shop"
 PASSWORD = "shop-password"
@@ -27,22 +28,6 @@ PAYER = "alice"
 CURRENCY = "PLN"
 START_FREE = 5_000_000
 MAX_POLLS = 40
-POLL_SLEEP = 0.05
-
-
-def fail(what, expected, got):
-    print(f"FAIL: {what}: expected {expected!r}, got {got!r}")
-    sys.exit(1)
-
-
-def check(what, expected, got):
-    if got != expected:
-        fail(what, expected, got)
-
-
-def check_true(what, cond, expected, got):
-    if not cond:
-        fail(what, expected, got)
 
 
 def text(value):
@@ -76,19 +61,6 @@ def settled(status):
     return status.startswith("FINISHED") or status == "SERIES_ACCEPTED"
 
 
-def poll(service, task_id, what):
-    """Polls getTaskStatus until the task is final or SERIES_ACCEPTED; returns the last answer."""
-    last = None
-    for _ in range(MAX_POLLS):
-        last = service.getTaskStatus(taskId=task_id, uniqueTransferId="", callback=False)
-        check(f"{what}: getTaskStatus requestStatus", "SUCCESS", last.requestStatus)
-        if settled(text(last.status)):
-            return last
-        time.sleep(POLL_SLEEP)
-    fail(f"{what}: task {task_id} to settle within {MAX_POLLS} polls",
-         "FINISHED* or SERIES_ACCEPTED", last.status if last is not None else None)
-
-
 def started_task(what, resp):
     check(f"{what}: requestStatus", "SUCCESS", resp.requestStatus)
     task_id = text(resp.taskId)
@@ -98,7 +70,7 @@ def started_task(what, resp):
 
 def finished_ok(service, what, resp, task_type):
     task_id = started_task(what, resp)
-    st = poll(service, task_id, what)
+    st = poll(service, task_id, what, MAX_POLLS, settled)
     check(f"{what}: task status", "FINISHED_OK", st.status)
     check(f"{what}: task type", task_type, st.type)
     return task_id, st
@@ -167,7 +139,7 @@ def series(service):
         },
     )
     series_id = started_task("startSeriesPayment", resp)
-    st = poll(service, series_id, "startSeriesPayment")
+    st = poll(service, series_id, "startSeriesPayment", MAX_POLLS, settled)
     check("startSeriesPayment: task status", "SERIES_ACCEPTED", st.status)
     check("startSeriesPayment: task type", "MONEY_COLLECT_SERIES", st.type)
     r = service.endSeriesPayment(seriesId=series_id)
@@ -197,7 +169,7 @@ def coins(service):
     check_true("getCoinList: monexList is not empty", len(monexes) > 0, "at least one coin", cl.monexList)
     resp = service.changeMoney(amountToChange=amount(1000), whoCanChange="")
     task_id = started_task("changeMoney", resp)
-    st = poll(service, task_id, "changeMoney")
+    st = poll(service, task_id, "changeMoney", MAX_POLLS, settled)
     check("changeMoney: task type", "CHANGE_MONEY", st.type)
     check_true("changeMoney: task is final", text(st.status).startswith("FINISHED"), "FINISHED*", st.status)
     print(f"coins: getCoinList {len(monexes)} coins; changeMoney task {task_id} -> {st.status} ({st.type})")
@@ -222,19 +194,5 @@ def families(wsdl_url):
         family(service)
 
 
-def main():
-    if len(sys.argv) != 2:
-        print(f"usage: {sys.argv[0]} http://127.0.0.1:PORT/?wsdl", file=sys.stderr)
-        sys.exit(2)
-    try:
-        families(sys.argv[1])
-    except SystemExit:
-        raise
-    except Exception as e:  # zeep Fault, XMLParseError, transport errors, ...
-        print(f"FAIL: unexpected {type(e).__name__}: {e}")
-        sys.exit(1)
-    print("zeep families: OK")
-
-
 if __name__ == "__main__":
-    main()
+    run("zeep families", families)

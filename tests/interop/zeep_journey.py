@@ -12,46 +12,16 @@ Needs only zeep (4.x) and the standard library.
 import json
 import random
 import string
-import sys
-import time
 
 import zeep
 from zeep import xsd
+
+from checks import check, check_true, fail, poll, run
 
 PASSWORD = "zeep-password"
 WRONG_PASSWORD = "wrong-password"
 UNKNOWN_TASK_ID = "ZZZZZZZZZZZZZZZZZZZZZZZZZZ"
 MAX_POLLS = 200
-POLL_SLEEP = 0.05
-
-
-def fail(what, expected, got):
-    print(f"FAIL: {what}: expected {expected!r}, got {got!r}")
-    sys.exit(1)
-
-
-def check(what, expected, got):
-    if got != expected:
-        fail(what, expected, got)
-
-
-def check_true(what, cond, expected, got):
-    if not cond:
-        fail(what, expected, got)
-
-
-def poll(service, task_id, what):
-    """Poll getTaskStatus until the task reaches a FINISHED* status; return the last response."""
-    last = None
-    for _ in range(MAX_POLLS):
-        last = service.getTaskStatus(taskId=task_id, uniqueTransferId="", callback=False)
-        check(f"{what}: getTaskStatus requestStatus", "SUCCESS", last.requestStatus)
-        # zeep turns an empty element into None, hence the `or ""`.
-        if (last.status or "").startswith("FINISHED"):
-            return last
-        time.sleep(POLL_SLEEP)
-    fail(f"{what}: task {task_id} to finish within {MAX_POLLS} polls", "FINISHED*",
-         last.status if last is not None else None)
 
 
 def check_task_id(what, resp):
@@ -79,7 +49,7 @@ def journey(wsdl_url):
         merchantData=xsd.SkipValue,
     )
     tid = check_task_id("startRegister", resp)
-    st = poll(service, tid, "startRegister")
+    st = poll(service, tid, "startRegister", MAX_POLLS)
     check("startRegister: final status", "FINISHED_OK", st.status)
     check("startRegister: task type", "REGISTER", st.type)
     print(f"1. startRegister {user}: task {tid} -> {st.status} ({st.type})")
@@ -87,7 +57,7 @@ def journey(wsdl_url):
     # 2. startLogin with the wrong password.
     resp = service.startLogin(billonUserName=user, billonUserPassword=WRONG_PASSWORD)
     tid = check_task_id("startLogin (wrong password)", resp)
-    st = poll(service, tid, "startLogin (wrong password)")
+    st = poll(service, tid, "startLogin (wrong password)", MAX_POLLS)
     check("startLogin (wrong password): final status", "FINISHED_ERR_USER_NOT_AUTHENTICATED", st.status)
     try:
         info = json.loads(st.additionalInfo or "")
@@ -101,7 +71,7 @@ def journey(wsdl_url):
     # 3. startLogin with the right password.
     resp = service.startLogin(billonUserName=user, billonUserPassword=PASSWORD)
     tid = check_task_id("startLogin", resp)
-    st = poll(service, tid, "startLogin")
+    st = poll(service, tid, "startLogin", MAX_POLLS)
     check("startLogin: final status", "FINISHED_OK", st.status)
     check("startLogin: task type", "LOGIN", st.type)
     print(f"3. startLogin: task {tid} -> {st.status} ({st.type})")
@@ -131,19 +101,5 @@ def journey(wsdl_url):
     print(f"6. getTaskStatus {UNKNOWN_TASK_ID}: {st.requestStatus}")
 
 
-def main():
-    if len(sys.argv) != 2:
-        print(f"usage: {sys.argv[0]} http://127.0.0.1:PORT/?wsdl", file=sys.stderr)
-        sys.exit(2)
-    try:
-        journey(sys.argv[1])
-    except SystemExit:
-        raise
-    except Exception as e:  # zeep Fault, XMLParseError, transport errors, ...
-        print(f"FAIL: unexpected {type(e).__name__}: {e}")
-        sys.exit(1)
-    print("zeep journey: OK")
-
-
 if __name__ == "__main__":
-    main()
+    run("zeep journey", journey)

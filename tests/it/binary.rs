@@ -1,11 +1,37 @@
 //! The binary itself, as a newcomer runs it: flags, environment twins, start-up log.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::net::SocketAddr;
+use std::process::{Child, ChildStderr, Command, Stdio};
 
 use crate::harness::http;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_cnode-emulator");
+
+type Log = std::io::Lines<BufReader<ChildStderr>>;
+
+/// The binary started with these flags and environment: the process, the address it logs
+/// that it bound, and the rest of its log.
+fn spawn(args: &[&str], env: &[(&str, &str)]) -> (Child, SocketAddr, Log) {
+    let mut child = Command::new(BINARY)
+        .args(args)
+        .envs(env.iter().copied())
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let rest = line.split("listening on http://").nth(1)?;
+            rest.split('/').next()?.parse().ok()
+        })
+        .expect("the bound address is logged");
+    (child, addr, lines)
+}
 
 #[test]
 fn help_lists_every_flag_with_its_environment_twin() {
@@ -32,23 +58,7 @@ fn help_lists_every_flag_with_its_environment_twin() {
 
 #[test]
 fn it_logs_the_bound_address_and_answers_the_documented_example() {
-    let mut child = Command::new(BINARY)
-        .args(["--listen", "127.0.0.1:0"])
-        .env("CNODE_PACE", "0")
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            let rest = line.split("listening on http://").nth(1)?;
-            rest.split('/').next()?.parse().ok()
-        })
-        .expect("the bound address is logged");
+    let (mut child, addr, _log) = spawn(&["--listen", "127.0.0.1:0"], &[("CNODE_PACE", "0")]);
     let seed = include_str!(
         "../../fixtures/exchanges/get-task-status-seed-example/01-getTaskStatus.request.xml"
     );
@@ -87,22 +97,7 @@ fn a_bad_world_file_is_refused_with_the_reason() {
 #[test]
 fn a_signal_lets_the_call_in_flight_finish_and_exits_0() {
     for signal in ["TERM", "INT"] {
-        let mut child = Command::new(BINARY)
-            .args(["--listen", "127.0.0.1:0", "--workers", "1"])
-            .env("RUST_LOG", "info")
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let addr: std::net::SocketAddr = lines
-            .by_ref()
-            .map_while(Result::ok)
-            .find_map(|line| {
-                let rest = line.split("listening on http://").nth(1)?;
-                rest.split('/').next()?.parse().ok()
-            })
-            .expect("the bound address is logged");
+        let (mut child, addr, lines) = spawn(&["--listen", "127.0.0.1:0", "--workers", "1"], &[]);
         // The call in flight: hello held back for a second by an injected latency.
         let plan = r#"{"operation": "hello", "latency": "1s"}"#;
         let set = http(

@@ -13,6 +13,18 @@ use crate::harness::{paced, start_with, Style};
 const TASKS: usize = 24;
 const POLLERS: usize = 8;
 
+/// Waits until every poller has made a whole sweep over its tasks that began after this call
+/// (two counts on: the sweep under way may have started before).
+fn each_sweeps_again(sweeps: &[AtomicUsize]) {
+    let before: Vec<usize> = sweeps.iter().map(|s| s.load(Ordering::Acquire)).collect();
+    crate::harness::eventually("each poller sweeps once", || {
+        sweeps
+            .iter()
+            .zip(&before)
+            .all(|(s, b)| s.load(Ordering::Acquire) >= b + 2)
+    });
+}
+
 #[test]
 fn pollers_only_ever_see_a_tasks_own_path_in_order() {
     let emulator = Arc::new(start_with(paced(Duration::from_millis(100))));
@@ -83,13 +95,7 @@ fn pollers_only_ever_see_a_tasks_own_path_in_order() {
             );
         }
         // Every poller completes a whole sweep over the tasks before time moves again.
-        let before: Vec<usize> = sweeps.iter().map(|s| s.load(Ordering::Acquire)).collect();
-        crate::harness::eventually("each poller sweeps once", || {
-            sweeps
-                .iter()
-                .zip(&before)
-                .all(|(s, b)| s.load(Ordering::Acquire) >= b + 2)
-        });
+        each_sweeps_again(&sweeps);
     }
     emulator.advance(Duration::from_secs(10));
     std::thread::sleep(Duration::from_millis(20));
@@ -142,16 +148,6 @@ fn a_reset_while_pollers_run_makes_tasks_vanish_not_change() {
         .collect();
     let done = Arc::new(AtomicBool::new(false));
     let sweeps: Arc<Vec<AtomicUsize>> = Arc::new((0..4).map(|_| AtomicUsize::new(0)).collect());
-    // Every poller completes a whole sweep over the tasks after this is called.
-    let each_sweeps_again = || {
-        let before: Vec<usize> = sweeps.iter().map(|s| s.load(Ordering::Acquire)).collect();
-        crate::harness::eventually("each poller sweeps once", || {
-            sweeps
-                .iter()
-                .zip(&before)
-                .all(|(s, b)| s.load(Ordering::Acquire) >= b + 2)
-        });
-    };
     let pollers: Vec<_> = (0..4)
         .map(|p| {
             let (emulator, tasks, done, sweeps) = (
@@ -182,12 +178,12 @@ fn a_reset_while_pollers_run_makes_tasks_vanish_not_change() {
         })
         .collect();
     emulator.advance(Duration::from_millis(150));
-    each_sweeps_again();
+    each_sweeps_again(&sweeps);
     let histories: Vec<Vec<String>> = tasks.iter().map(|t| emulator.history(t)).collect();
     emulator.engine().reset();
-    each_sweeps_again();
+    each_sweeps_again(&sweeps);
     emulator.advance(Duration::from_secs(5));
-    each_sweeps_again();
+    each_sweeps_again(&sweeps);
     done.store(true, Ordering::Release);
     for poller in pollers {
         let seen = poller.join().unwrap();

@@ -4,7 +4,8 @@ use cnode_emulator::engine::jobs::Login;
 
 use crate::harness::{start, Style, BOTH_STYLES};
 
-const FIELDS: [&str; 7] = [
+/// getTaskStatus's answer fields, in the WSDL's order.
+pub const FIELDS: [&str; 7] = [
     "type",
     "progressPercent",
     "status",
