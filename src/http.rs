@@ -12,8 +12,7 @@ use crate::journal::{Exchange, Journal};
 use crate::ops::{self, Code, Ctx, OpsConfig};
 use crate::soap::{self, Fault, ParseLimits};
 
-const WSDL_TEMPLATE: &str = include_str!("../wsdl/cnode.wsdl");
-const ADDRESS_PLACEHOLDER: &str = "{{SOAP_ADDRESS}}";
+use crate::wsdl::{self, Flavour};
 
 pub struct AppState {
     pub engine: Arc<Engine>,
@@ -220,8 +219,8 @@ fn outcome_header(req: &HttpRequest) -> Result<Option<Vec<Status>>, Fault> {
 }
 
 async fn root(req: HttpRequest) -> HttpResponse {
-    if wants_wsdl(req.query_string()) {
-        return wsdl(req).await;
+    if let Some(flavour) = wsdl_query(req.query_string()) {
+        return serve_wsdl(&req, flavour);
     }
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
@@ -231,15 +230,31 @@ async fn root(req: HttpRequest) -> HttpResponse {
         ))
 }
 
-/// The WSDL, its service address set to the address the client used.
+/// `GET /wsdl`: the default flavour, or the one `?wsdl=...` names.
 async fn wsdl(req: HttpRequest) -> HttpResponse {
+    let flavour = wsdl_query(req.query_string()).unwrap_or(Ok(Flavour::Document));
+    serve_wsdl(&req, flavour)
+}
+
+/// The WSDL, its service address set to the address the client used.
+fn serve_wsdl(req: &HttpRequest, flavour: Result<Flavour, String>) -> HttpResponse {
+    let flavour = match flavour {
+        Ok(flavour) => flavour,
+        Err(asked) => {
+            return HttpResponse::NotFound()
+                .content_type("text/plain; charset=utf-8")
+                .body(format!(
+                    "No WSDL flavour \"{asked}\": ?wsdl (document/literal wrapped), ?wsdl=rpc (rpc/literal), ?wsdl=encoded (rpc/encoded)\n"
+                ))
+        }
+    };
     let info = req.connection_info();
     let mut address = String::new();
     soap::escape_attribute(
         &mut address,
         &format!("{}://{}/", info.scheme(), info.host()),
     );
-    let body = WSDL_TEMPLATE.replace(ADDRESS_PLACEHOLDER, &address);
+    let body = wsdl::template(flavour).replace(wsdl::ADDRESS_PLACEHOLDER, &address);
     HttpResponse::Ok()
         .content_type(soap::CONTENT_TYPE)
         .body(body)
@@ -269,11 +284,13 @@ async fn fallback(
         .body("Not found. POST SOAP envelopes to /; the WSDL is at /?wsdl.\n")
 }
 
-fn wants_wsdl(query: &str) -> bool {
-    query.split('&').any(|pair| {
-        pair.split('=')
-            .next()
-            .is_some_and(|key| key.eq_ignore_ascii_case("wsdl"))
+/// `None` when the query does not ask for the WSDL; else the flavour asked for, or the
+/// value that names none.
+fn wsdl_query(query: &str) -> Option<Result<Flavour, String>> {
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        key.eq_ignore_ascii_case("wsdl")
+            .then(|| Flavour::from_query_value(value).ok_or_else(|| value.to_owned()))
     })
 }
 
@@ -325,14 +342,17 @@ fn xml_response(
 
 #[cfg(test)]
 mod tests {
-    use super::wants_wsdl;
+    use super::{wsdl_query, Flavour};
 
     #[test]
-    fn wsdl_query() {
-        assert!(wants_wsdl("wsdl"));
-        assert!(wants_wsdl("WSDL"));
-        assert!(wants_wsdl("x=1&wsdl="));
-        assert!(!wants_wsdl(""));
-        assert!(!wants_wsdl("wsdlx"));
+    fn the_query_names_the_flavour() {
+        assert_eq!(wsdl_query("wsdl"), Some(Ok(Flavour::Document)));
+        assert_eq!(wsdl_query("WSDL"), Some(Ok(Flavour::Document)));
+        assert_eq!(wsdl_query("x=1&wsdl="), Some(Ok(Flavour::Document)));
+        assert_eq!(wsdl_query("wsdl=rpc"), Some(Ok(Flavour::Rpc)));
+        assert_eq!(wsdl_query("wsdl=encoded"), Some(Ok(Flavour::Encoded)));
+        assert_eq!(wsdl_query("wsdl=xml"), Some(Err("xml".to_owned())));
+        assert_eq!(wsdl_query(""), None);
+        assert_eq!(wsdl_query("wsdlx"), None);
     }
 }

@@ -15,6 +15,7 @@ pub mod soap;
 pub mod startup;
 pub mod testing;
 pub mod units;
+pub mod wsdl;
 
 pub use config::Settings;
 pub use testing::TestServer;

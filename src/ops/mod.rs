@@ -12,6 +12,7 @@ mod merchant;
 mod money;
 mod password;
 mod requests;
+pub mod schema;
 mod series;
 mod session;
 mod settings;
@@ -24,6 +25,8 @@ mod vault;
 use crate::engine::task::TaskId;
 use crate::engine::Engine;
 use crate::soap::{Call, Fault, Reply};
+
+pub use schema::Signature;
 
 pub use codes::Code;
 
@@ -51,65 +54,88 @@ pub struct Ctx<'a> {
 
 type Operation = fn(&Ctx, &args::Args) -> Result<Reply, Fault>;
 
-/// Every operation this emulator serves, by the name clients call it.
-const OPERATIONS: &[(&str, Operation)] = &[
-    ("hello", hello::hello),
-    ("startLogin", session::start_login),
-    ("startRegister", session::start_register),
-    ("storePassword", password::store_password),
-    ("checkPassword", password::check_password),
-    ("getMpin", password::get_mpin),
-    ("getTaskStatus", task_status::get_task_status),
-    ("readSettings", settings::read_settings),
-    ("getMoneyStatus", money::get_money_status),
-    ("getCoinList", money::get_coin_list),
-    ("getHistoryReport", money::get_history_report),
-    ("getMerchantData", merchant::get_merchant_data),
-    ("giveMoneyRequest", transfer::give_money_request),
+/// Every operation this emulator serves: its signature (what the WSDL says) and its handler.
+const OPERATIONS: &[(&Signature, Operation)] = &[
+    (&schema::HELLO, hello::hello),
+    (&schema::START_LOGIN, session::start_login),
+    (&schema::START_REGISTER, session::start_register),
+    (&schema::STORE_PASSWORD, password::store_password),
+    (&schema::CHECK_PASSWORD, password::check_password),
+    (&schema::GET_MPIN, password::get_mpin),
+    (&schema::GET_TASK_STATUS, task_status::get_task_status),
+    (&schema::READ_SETTINGS, settings::read_settings),
+    (&schema::GET_MONEY_STATUS, money::get_money_status),
+    (&schema::GET_COIN_LIST, money::get_coin_list),
+    (&schema::GET_HISTORY_REPORT, money::get_history_report),
+    (&schema::GET_MERCHANT_DATA, merchant::get_merchant_data),
+    (&schema::GIVE_MONEY_REQUEST, transfer::give_money_request),
     (
-        "requestPaymentInitiation",
+        &schema::REQUEST_PAYMENT_INITIATION,
         requests::request_payment_initiation,
     ),
     (
-        "requestPingPaymentInitiation",
+        &schema::REQUEST_PING_PAYMENT_INITIATION,
         requests::request_ping_payment_initiation,
     ),
-    ("requestPersonalData", requests::request_personal_data),
     (
-        "requestPersonalLoginAuthentication",
+        &schema::REQUEST_PERSONAL_DATA,
+        requests::request_personal_data,
+    ),
+    (
+        &schema::REQUEST_PERSONAL_LOGIN_AUTHENTICATION,
         requests::request_personal_login_authentication,
     ),
-    ("cancelPaymentRequest", requests::cancel_payment_request),
-    ("expectPaymentRequest", requests::expect_payment_request),
-    ("startSeriesPayment", series::start_series_payment),
-    ("endSeriesPayment", series::end_series_payment),
-    ("sendMoneyToVault", vault::send_money_to_vault),
-    ("getMoneyFromVault", vault::get_money_from_vault),
-    ("setTreasury", treasury::set_treasury),
-    ("setTreasuryParameters", treasury::set_treasury_parameters),
     (
-        "sendMoneyToTreasuryRequest",
+        &schema::CANCEL_PAYMENT_REQUEST,
+        requests::cancel_payment_request,
+    ),
+    (
+        &schema::EXPECT_PAYMENT_REQUEST,
+        requests::expect_payment_request,
+    ),
+    (&schema::START_SERIES_PAYMENT, series::start_series_payment),
+    (&schema::END_SERIES_PAYMENT, series::end_series_payment),
+    (&schema::SEND_MONEY_TO_VAULT, vault::send_money_to_vault),
+    (&schema::GET_MONEY_FROM_VAULT, vault::get_money_from_vault),
+    (&schema::SET_TREASURY, treasury::set_treasury),
+    (
+        &schema::SET_TREASURY_PARAMETERS,
+        treasury::set_treasury_parameters,
+    ),
+    (
+        &schema::SEND_MONEY_TO_TREASURY_REQUEST,
         treasury::send_money_to_treasury_request,
     ),
-    ("changeMoney", change::change_money),
-    ("changeMonexAtBnode", change::change_monex_at_bnode),
-    ("addSlaves", slaves::add_slaves),
-    ("checkSlaveStatus", slaves::check_slave_status),
+    (&schema::CHANGE_MONEY, change::change_money),
+    (&schema::CHANGE_MONEX_AT_BNODE, change::change_monex_at_bnode),
+    (&schema::ADD_SLAVES, slaves::add_slaves),
+    (&schema::CHECK_SLAVE_STATUS, slaves::check_slave_status),
     (
-        "checkSlavesConnectedToUser",
+        &schema::CHECK_SLAVES_CONNECTED_TO_USER,
         slaves::check_slaves_connected_to_user,
     ),
-    ("fetchUserLocation", location::fetch_user_location),
+    (&schema::FETCH_USER_LOCATION, location::fetch_user_location),
 ];
 
 pub fn operation_names() -> impl Iterator<Item = &'static str> {
-    OPERATIONS.iter().map(|(name, _)| *name)
+    signatures().map(|signature| signature.name)
+}
+
+/// What every served operation takes and answers, in the order the WSDL lists them.
+pub fn signatures() -> impl Iterator<Item = &'static Signature> {
+    OPERATIONS.iter().map(|(signature, _)| *signature)
+}
+
+fn find(operation: &str) -> Option<&'static (&'static Signature, Operation)> {
+    OPERATIONS
+        .iter()
+        .find(|(signature, _)| signature.name == operation)
 }
 
 /// Runs a call. Business outcomes come back inside the reply; only a call that cannot be
 /// served at all (unknown operation, unreadable argument) is a fault.
 pub fn dispatch(ctx: &Ctx, call: &Call) -> Result<Reply, Fault> {
-    let Some((_, operation)) = OPERATIONS.iter().find(|(name, _)| *name == call.operation) else {
+    let Some((signature, operation)) = find(&call.operation) else {
         return Err(Fault::client(format!(
             "unknown operation \"{}\": this node serves {}",
             call.operation,
@@ -119,83 +145,17 @@ pub fn dispatch(ctx: &Ctx, call: &Call) -> Result<Reply, Fault> {
     args::refuse_repeats(&call.body)?;
     // Steps that came due since the last call happen before this one looks at the world.
     ctx.engine.catch_up();
-    operation(ctx, &args::Args(&call.body))
+    let reply = operation(ctx, &args::Args(&call.body))?;
+    // Every test run checks every reply against the signature the WSDL is generated from.
+    debug_assert_eq!(schema::check_reply(signature.reply, &reply), Ok(()));
+    Ok(reply)
 }
-
-/// Operations that start a task and answer its id.
-const TASK_OPERATIONS: &[&str] = &[
-    "startLogin",
-    "startRegister",
-    "giveMoneyRequest",
-    "requestPaymentInitiation",
-    "requestPingPaymentInitiation",
-    "requestPersonalData",
-    "requestPersonalLoginAuthentication",
-    "startSeriesPayment",
-    "sendMoneyToVault",
-    "getMoneyFromVault",
-    "sendMoneyToTreasuryRequest",
-    "changeMoney",
-    "changeMonexAtBnode",
-    "addSlaves",
-    "checkSlaveStatus",
-];
 
 /// The reply an operation gives when it fails as a whole with `code` (an injected
 /// ERR_TECHNICAL_PROBLEM or ERR_TIMEOUT): its usual fields, empty, in their usual order.
 pub fn error_reply(operation: &str, code: Code) -> Reply {
-    use crate::soap::Value;
-    let empty_amount = || guards::amount_value(0, "");
-    match operation {
-        "hello" => with_status(
-            Reply::new()
-                .field("status", "")
-                .field("pid", "")
-                .field("username", ""),
-            code,
-        ),
-        "getMpin" => with_status(Reply::new().field("mpin", ""), code),
-        "readSettings" => {
-            let mut reply = status_reply(code)
-                .field("machineSettingsJson", "{}")
-                .field("userSettingsJson", "{}");
-            reply.xsi_type = Some("vuiReadSettingsResponse");
-            reply
-        }
-        "getTaskStatus" => task_status::not_found_reply("", code),
-        "getMoneyStatus" => status_reply(code)
-            .field("freeBalance", empty_amount())
-            .field("vaultBalance", empty_amount())
-            .field("lockedBalance", empty_amount())
-            .field("unpaidCommission", empty_amount())
-            .field("balances", Value::List(Vec::new())),
-        "getCoinList" => with_status(
-            Reply::new()
-                .field("monexSummary", Value::List(Vec::new()))
-                .field("monexList", Value::List(Vec::new()))
-                .field("reservedList", Value::List(Vec::new())),
-            code,
-        ),
-        "getHistoryReport" => {
-            with_status(Reply::new().field("summary", "").field("history", ""), code)
-        }
-        "getMerchantData" => with_status(
-            Reply::new()
-                .field("publicProfileJson", "{}")
-                .field("invoiceDataJson", "{}")
-                .field("financialAccountJson", "{}")
-                .field("logo", ""),
-            code,
-        ),
-        "expectPaymentRequest" => {
-            with_status(Reply::new().field("requestPaymentIdConfirmation", ""), code)
-        }
-        "checkSlavesConnectedToUser" => {
-            with_status(Reply::new(), code).field("statusList", Value::List(Vec::new()))
-        }
-        op if TASK_OPERATIONS.contains(&op) => task_id_reply(Err(code)),
-        _ => status_reply(code),
-    }
+    let reply_type = find(operation).map_or(&schema::STATUS_RESPONSE, |(signature, _)| signature.reply);
+    schema::empty_reply(reply_type, code.as_str(), code.description())
 }
 
 /// `requestStatus` and `requestStatusDescription`, the fields most replies end with.

@@ -37,11 +37,6 @@ fn is_well_formed(id: &str) -> bool {
     id.len() <= MAX_ID_LEN && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-/// The answer for a task that is not there (or an injected error).
-pub fn not_found_reply(asked_id: &str, code: Code) -> Reply {
-    reply(asked_id, Err(code))
-}
-
 /// Every field is always written, in the WSDL's order; empty when there is no task.
 fn reply(asked_id: &str, found: Result<TaskView, Code>) -> Reply {
     let reply = Reply::typed("vuiSoapGetTaskStatusResponse");

@@ -61,3 +61,28 @@ fn get_on_the_root_explains_itself_and_other_paths_are_not_found() {
         404
     );
 }
+
+/// `wsdl/` holds each flavour as served (before the address is filled in), for reading and
+/// diffing in review; they are generated from `src/ops/schema.rs`, never edited by hand.
+/// `CNODE_UPDATE_WSDL=1 cargo test wsdl` rewrites them.
+#[test]
+fn the_wsdl_files_in_the_repository_are_what_is_served() {
+    use cnode_emulator::wsdl::{template, Flavour};
+    for flavour in Flavour::ALL {
+        let file = match flavour {
+            Flavour::Document => "cnode.wsdl",
+            Flavour::Rpc => "cnode-rpc.wsdl",
+            Flavour::Encoded => "cnode-encoded.wsdl",
+        };
+        let path = format!("{}/wsdl/{file}", env!("CARGO_MANIFEST_DIR"));
+        let generated = template(flavour);
+        if std::env::var_os("CNODE_UPDATE_WSDL").is_some() {
+            std::fs::write(&path, generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{path} is not what is served: run CNODE_UPDATE_WSDL=1 cargo test wsdl"
+        );
+    }
+}
