@@ -65,7 +65,9 @@ async fn soap_endpoint(
         Err(refused) => return refused,
     };
     let fault = |fault: Fault| (StatusCode::INTERNAL_SERVER_ERROR, soap::write_fault(&fault));
-    let (status, operation, answer) = match soap::parse_call(&body, &state.parse_limits) {
+    let charset = declared_charset(&req);
+    let parsed = soap::parse_call_with_charset(&body, charset.as_deref(), &state.parse_limits);
+    let (status, operation, answer) = match parsed {
         Err(error) => {
             let (status, answer) = fault(error);
             (status, String::new(), answer)
@@ -306,6 +308,17 @@ fn non_xml_content_type(req: &HttpRequest) -> Option<String> {
         .to_ascii_lowercase();
     let xml = subtype == "xml" || subtype.ends_with("+xml");
     (!xml).then(|| format!("\"{}\"", declared.trim()))
+}
+
+/// The `charset` parameter of the Content-Type, when one is given.
+fn declared_charset(req: &HttpRequest) -> Option<String> {
+    let declared = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+    declared.split(';').skip(1).find_map(|parameter| {
+        let (key, value) = parameter.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"').to_owned())
+    })
 }
 
 fn declared_length(req: &HttpRequest) -> Option<usize> {

@@ -141,9 +141,7 @@ fn types(w: &mut String, flavour: Flavour) {
     w.push_str("    <xsd:schema targetNamespace=\"ns1\" elementFormDefault=\"unqualified\" attributeFormDefault=\"unqualified\">\n");
     if flavour == Flavour::Encoded {
         let _ = writeln!(w, "      <xsd:import namespace=\"{SOAP_ENCODING}\"/>");
-        w.push_str(
-            "      <xsd:import namespace=\"http://schemas.xmlsoap.org/wsdl/\"/>\n",
-        );
+        w.push_str("      <xsd:import namespace=\"http://schemas.xmlsoap.org/wsdl/\"/>\n");
     }
     for named in named_types() {
         match named {
@@ -314,10 +312,15 @@ fn port_type(w: &mut String) {
 fn binding(w: &mut String, flavour: Flavour) {
     let (style, body) = match flavour {
         Flavour::Document => ("document", r#"<soap:body use="literal"/>"#.to_owned()),
-        Flavour::Rpc => ("rpc", r#"<soap:body use="literal" namespace="ns1"/>"#.to_owned()),
+        Flavour::Rpc => (
+            "rpc",
+            r#"<soap:body use="literal" namespace="ns1"/>"#.to_owned(),
+        ),
         Flavour::Encoded => (
             "rpc",
-            format!(r#"<soap:body use="encoded" encodingStyle="{SOAP_ENCODING}" namespace="ns1"/>"#),
+            format!(
+                r#"<soap:body use="encoded" encodingStyle="{SOAP_ENCODING}" namespace="ns1"/>"#
+            ),
         ),
     };
     let _ = writeln!(
@@ -352,6 +355,9 @@ fn documentation(w: &mut String, indent: &str, prefix: &str, text: &str) {
             "{indent}<xsd:annotation><xsd:documentation>{escaped}</xsd:documentation></xsd:annotation>"
         );
     } else {
-        let _ = writeln!(w, "{indent}<wsdl:documentation>{escaped}</wsdl:documentation>");
+        let _ = writeln!(
+            w,
+            "{indent}<wsdl:documentation>{escaped}</wsdl:documentation>"
+        );
     }
 }

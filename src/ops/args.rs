@@ -111,7 +111,8 @@ pub fn refuse_repeats(element: &Element) -> Result<(), Fault> {
     if FREE_FORM.contains(&element.name.as_str()) {
         return Ok(());
     }
-    if element.children.len() > 1 {
+    // A SOAP-encoded array's children are items, whatever their names.
+    if element.children.len() > 1 && !element.array {
         let mut names: Vec<&str> = element
             .children
             .iter()
@@ -132,12 +133,7 @@ pub fn refuse_repeats(element: &Element) -> Result<(), Fault> {
 /// Arguments whose content the WSDL leaves open (`xsd:any`): anything goes inside.
 const FREE_FORM: &[&str] = &["plateParameters"];
 
-static EMPTY: Element = Element {
-    name: String::new(),
-    text: String::new(),
-    children: Vec::new(),
-    nil: false,
-};
+static EMPTY: Element = Element::empty(String::new());
 
 /// A billonAmount as sent: billons and a currency code.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -107,7 +107,10 @@ const OPERATIONS: &[(&Signature, Operation)] = &[
         treasury::send_money_to_treasury_request,
     ),
     (&schema::CHANGE_MONEY, change::change_money),
-    (&schema::CHANGE_MONEX_AT_BNODE, change::change_monex_at_bnode),
+    (
+        &schema::CHANGE_MONEX_AT_BNODE,
+        change::change_monex_at_bnode,
+    ),
     (&schema::ADD_SLAVES, slaves::add_slaves),
     (&schema::CHECK_SLAVE_STATUS, slaves::check_slave_status),
     (
@@ -154,7 +157,8 @@ pub fn dispatch(ctx: &Ctx, call: &Call) -> Result<Reply, Fault> {
 /// The reply an operation gives when it fails as a whole with `code` (an injected
 /// ERR_TECHNICAL_PROBLEM or ERR_TIMEOUT): its usual fields, empty, in their usual order.
 pub fn error_reply(operation: &str, code: Code) -> Reply {
-    let reply_type = find(operation).map_or(&schema::STATUS_RESPONSE, |(signature, _)| signature.reply);
+    let reply_type =
+        find(operation).map_or(&schema::STATUS_RESPONSE, |(signature, _)| signature.reply);
     schema::empty_reply(reply_type, code.as_str(), code.description())
 }
 

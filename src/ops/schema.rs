@@ -402,9 +402,8 @@ static GET_MERCHANT_DATA_RESPONSE: Struct = structure(
 static EXPECT_PAYMENT_REQUEST_RESPONSE: Struct = structure(
     "vuiSoapExpectPaymentRequestResponse",
     &[
-        req("requestPaymentIdConfirmation", Ty::String).doc(
-            "The id of an EXPECTED_PAYMENT task getTaskStatus follows; empty when refused.",
-        ),
+        req("requestPaymentIdConfirmation", Ty::String)
+            .doc("The id of an EXPECTED_PAYMENT task getTaskStatus follows; empty when refused."),
         REQUEST_STATUS,
         REQUEST_STATUS_DESCRIPTION,
     ],
@@ -660,7 +659,10 @@ pub static SET_TREASURY: Signature = op(
 );
 pub static SET_TREASURY_PARAMETERS: Signature = op(
     "setTreasuryParameters",
-    &[req("treasuryThresholdValue", AMOUNT), req("mpin", Ty::String)],
+    &[
+        req("treasuryThresholdValue", AMOUNT),
+        req("mpin", Ty::String),
+    ],
     &STATUS_RESPONSE,
     "Sync: sets the treasury threshold (0 stops sweeping), checked by the machine's mpin.",
 );

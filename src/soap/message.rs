@@ -8,9 +8,42 @@ pub struct Element {
     pub children: Vec<Element>,
     /// `xsi:nil="true"`: present, but explicitly without a value.
     pub nil: bool,
+    /// A SOAP-encoded array (`SOAP-ENC:arrayType`, or `xsi:type` `SOAP-ENC:Array`): its
+    /// children are items, whatever they are named.
+    pub array: bool,
+    /// `href="#id"`: this element's content is elsewhere (resolved before operations run).
+    pub href: Option<String>,
+    /// `id="..."`: the target of an `href`.
+    pub id: Option<String>,
 }
 
 impl Element {
+    /// A named element with nothing in it.
+    pub const fn empty(name: String) -> Element {
+        Element {
+            name,
+            text: String::new(),
+            children: Vec::new(),
+            nil: false,
+            array: false,
+            href: None,
+            id: None,
+        }
+    }
+
+    /// Everything but the children.
+    pub fn shallow_clone(&self) -> Element {
+        Element {
+            name: self.name.clone(),
+            text: self.text.clone(),
+            children: Vec::new(),
+            nil: self.nil,
+            array: self.array,
+            href: self.href.clone(),
+            id: self.id.clone(),
+        }
+    }
+
     /// The first child with this local name.
     pub fn child(&self, name: &str) -> Option<&Element> {
         self.children.iter().find(|child| child.name == name)

@@ -1,12 +1,14 @@
 //! SOAP 1.1 on the wire, sans-IO: bytes in, a [`Call`] out; a [`Reply`] or [`Fault`] in,
 //! bytes out. Nothing here knows what a task is.
 
+mod encoding;
 mod message;
 mod parse;
+mod references;
 mod write;
 
 pub use message::{Call, Element, Fault, FaultCode, Reply, Value};
-pub use parse::{parse_call, ParseLimits};
+pub use parse::{parse_call, parse_call_with_charset, ParseLimits};
 pub use write::{escape_attribute, escape_text, write_fault, write_reply};
 
 pub const SOAP11_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";

@@ -11,7 +11,8 @@ use quick_xml::name::{QName, ResolveResult};
 use quick_xml::reader::NsReader;
 
 use super::message::{Call, Element, Fault};
-use super::{SOAP11_ENV, SOAP12_ENV, XSI};
+use super::{encoding, references};
+use super::{SOAP11_ENV, SOAP12_ENV, SOAP_ENC, XSI};
 
 /// Bounds on the operation element, so a hostile body costs little.
 #[derive(Clone, Copy, Debug)]
@@ -32,22 +33,27 @@ impl Default for ParseLimits {
 }
 
 pub fn parse_call(body: &[u8], limits: &ParseLimits) -> Result<Call, Fault> {
+    parse_call_with_charset(body, None, limits)
+}
+
+/// [`parse_call`] for a body whose HTTP `Content-Type` names a `charset` (used when
+/// neither a byte order mark nor the XML declaration says what the encoding is).
+pub fn parse_call_with_charset(
+    body: &[u8],
+    http_charset: Option<&str>,
+    limits: &ParseLimits,
+) -> Result<Call, Fault> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(Fault::client(
             "the request body is empty: a SOAP 1.1 Envelope was expected",
         ));
     }
-    let text = std::str::from_utf8(body).map_err(|e| {
-        Fault::client(format!(
-            "the request is not UTF-8: invalid byte at offset {}",
-            e.valid_up_to()
-        ))
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = encoding::decode(body, http_charset)?;
     let mut parser = Parser {
-        reader: NsReader::from_str(text),
+        reader: NsReader::from_str(&text),
         limits: *limits,
         elements: 0,
+        references: false,
     };
     parser.envelope()
 }
@@ -56,6 +62,8 @@ struct Parser<'i> {
     reader: NsReader<&'i [u8]>,
     limits: ParseLimits,
     elements: usize,
+    /// Whether any element so far carries an `href` (multi-reference encoding).
+    references: bool,
 }
 
 /// A start tag read from the stream: its resolved namespace and local name.
@@ -184,7 +192,9 @@ impl<'i> Parser<'i> {
     }
 
     fn body(&mut self) -> Result<Call, Fault> {
-        let mut call = None;
+        let mut call: Option<Call> = None;
+        // The Body's other entries: only targets of references (multiRef) mean anything.
+        let mut others = Vec::new();
         loop {
             match self.next()? {
                 Next::Open(tag) if call.is_none() => {
@@ -192,16 +202,20 @@ impl<'i> Parser<'i> {
                     let body = self.operation(tag)?;
                     call = Some(Call { operation, body });
                 }
-                // Further body entries are allowed by SOAP 1.1 and have no meaning here.
+                Next::Open(tag) if self.references => others.push(self.operation(tag)?),
                 Next::Open(tag) => self.skip(&tag)?,
                 Next::Text(text) if text.trim().is_empty() => {}
                 Next::Text(_) => {
                     return Err(Fault::client("unexpected text directly inside the Body"))
                 }
                 Next::Close => {
-                    return call.ok_or_else(|| {
+                    let mut call = call.ok_or_else(|| {
                         Fault::client("the Body is empty: it must hold the operation element")
-                    })
+                    })?;
+                    if self.references {
+                        references::resolve(&mut call.body, others, &self.limits, self.elements)?;
+                    }
+                    return Ok(call);
                 }
                 Next::End => return Err(truncated()),
             }
@@ -255,13 +269,10 @@ impl<'i> Parser<'i> {
 
     fn element(&mut self, tag: Tag<'i>) -> Result<Element, Fault> {
         self.count_node()?;
-        let nil = self.is_nil(&tag.start)?;
-        Ok(Element {
-            name: tag.local,
-            text: String::new(),
-            children: Vec::new(),
-            nil,
-        })
+        let mut element = Element::empty(tag.local);
+        self.read_attributes(&tag.start, &mut element)?;
+        self.references |= element.href.is_some();
+        Ok(element)
     }
 
     /// Counts an element or attribute against the limit, so neither can be used to make
@@ -277,22 +288,37 @@ impl<'i> Parser<'i> {
         Ok(())
     }
 
-    /// Whether the element is `xsi:nil`. Every attribute counts against the limit, and a
-    /// name given twice is refused (sorting the names, as quick-xml's own check is
-    /// quadratic).
-    fn is_nil(&mut self, start: &BytesStart<'i>) -> Result<bool, Fault> {
-        let mut nil = false;
+    /// The attributes that mean something in an argument: `xsi:nil`, `href` and `id`
+    /// (multi-reference values), `SOAP-ENC:arrayType` or an `xsi:type` of `Array`. Every
+    /// attribute counts against the limit, and a name given twice is refused (sorting the
+    /// names, as quick-xml's own check is quadratic).
+    fn read_attributes(
+        &mut self,
+        start: &BytesStart<'i>,
+        element: &mut Element,
+    ) -> Result<(), Fault> {
         let mut names = Vec::new();
         for attribute in start.attributes().with_checks(false) {
             self.count_node()?;
             let attribute =
                 attribute.map_err(|e| Fault::client(format!("malformed attribute: {e}")))?;
             let (ns, local) = self.reader.resolve_attribute(attribute.key);
-            if matches!(ns, ResolveResult::Bound(ns) if ns.as_ref() == XSI.as_bytes())
-                && local.as_ref() == b"nil"
-            {
-                let value = attribute.value.as_ref();
-                nil = value == b"true" || value == b"1";
+            let value = attribute.value.as_ref();
+            match (ns, local.as_ref()) {
+                (ResolveResult::Bound(ns), b"nil") if ns.as_ref() == XSI.as_bytes() => {
+                    element.nil = value == b"true" || value == b"1";
+                }
+                (ResolveResult::Bound(ns), b"type") if ns.as_ref() == XSI.as_bytes() => {
+                    element.array |= value.ends_with(b":Array") || value == b"Array";
+                }
+                (ResolveResult::Bound(ns), b"arrayType") if ns.as_ref() == SOAP_ENC.as_bytes() => {
+                    element.array = true;
+                }
+                (ResolveResult::Unbound, b"href") => {
+                    element.href = Some(attribute_text(&attribute)?)
+                }
+                (ResolveResult::Unbound, b"id") => element.id = Some(attribute_text(&attribute)?),
+                _ => {}
             }
             names.push(attribute.key.into_inner());
         }
@@ -304,7 +330,7 @@ impl<'i> Parser<'i> {
                 String::from_utf8_lossy(start.local_name().as_ref())
             )));
         }
-        Ok(nil)
+        Ok(())
     }
 
     /// After the Envelope: nothing but whitespace, comments and processing instructions.
@@ -369,11 +395,8 @@ impl<'i> Parser<'i> {
                 Event::DocType(_) => {
                     return Err(Fault::client("a DOCTYPE is not allowed in a SOAP message"))
                 }
-                Event::Decl(decl) => {
-                    check_declared_encoding(&decl)?;
-                    continue;
-                }
-                Event::Comment(_) | Event::PI(_) => continue,
+                // The encoding it names was taken into account before parsing.
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => continue,
                 Event::Eof => Next::End,
             });
         }
@@ -439,17 +462,14 @@ fn checked(text: Cow<'_, str>) -> Result<Cow<'_, str>, Fault> {
     }
 }
 
-fn check_declared_encoding(decl: &quick_xml::events::BytesDecl<'_>) -> Result<(), Fault> {
-    let Some(Ok(encoding)) = decl.encoding() else {
-        return Ok(());
-    };
-    let encoding = String::from_utf8_lossy(&encoding).to_ascii_lowercase();
-    if matches!(encoding.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii") {
-        return Ok(());
-    }
-    Err(Fault::client(format!(
-        "encoding \"{encoding}\" is not supported: send UTF-8"
-    )))
+/// An attribute's value, references resolved.
+fn attribute_text(
+    attribute: &quick_xml::events::attributes::Attribute<'_>,
+) -> Result<String, Fault> {
+    attribute
+        .unescape_value()
+        .map(|value| value.trim().to_owned())
+        .map_err(|e| Fault::client(format!("malformed attribute value: {e}")))
 }
 
 /// Text as it stands in the input: borrowed, never copied, when it can be.

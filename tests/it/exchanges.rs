@@ -84,7 +84,11 @@ fn replay(scenario: &Path, bless: bool) -> Vec<String> {
                 .to_string_lossy()
                 .replace(".request.xml", ".response.xml"),
         );
-        let request = unmask(&fs::read_to_string(&request_path).unwrap(), &task_ids);
+        // Requests in other encodings (ISO-8859-2, UTF-16, ...) are sent byte for byte.
+        let request = match String::from_utf8(fs::read(&request_path).unwrap()) {
+            Ok(text) => unmask(&text, &task_ids).into_bytes(),
+            Err(not_utf8) => not_utf8.into_bytes(),
+        };
         let reply = emulator.post(&request);
         if reply.status == 200 {
             let answer = reply.answer();
