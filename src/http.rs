@@ -92,10 +92,7 @@ async fn soap_endpoint(
                     let code = Code::injectable(&name).unwrap_or(Code::TechnicalProblem);
                     (
                         StatusCode::OK,
-                        soap::write_reply(
-                            &call.operation,
-                            &ops::error_reply(&call.operation, code),
-                        ),
+                        soap::write_reply(&call.operation, &ops::error_reply(&call, code)),
                     )
                 }
                 Injected::Nothing => serve(&req, &call, &state),

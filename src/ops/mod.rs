@@ -148,18 +148,25 @@ pub fn dispatch(ctx: &Ctx, call: &Call) -> Result<Reply, Fault> {
     args::refuse_repeats(&call.body)?;
     // Steps that came due since the last call happen before this one looks at the world.
     ctx.engine.catch_up();
-    let reply = operation(ctx, &args::Args(&call.body))?;
+    let mut reply = operation(ctx, &args::Args(&call.body))?;
     // Every test run checks every reply against the signature the WSDL is generated from.
     debug_assert_eq!(schema::check_reply(signature.reply, &reply), Ok(()));
+    if call.encoded {
+        schema::mark_arrays(signature.reply, &mut reply);
+    }
     Ok(reply)
 }
 
 /// The reply an operation gives when it fails as a whole with `code` (an injected
 /// ERR_TECHNICAL_PROBLEM or ERR_TIMEOUT): its usual fields, empty, in their usual order.
-pub fn error_reply(operation: &str, code: Code) -> Reply {
+pub fn error_reply(call: &Call, code: Code) -> Reply {
     let reply_type =
-        find(operation).map_or(&schema::STATUS_RESPONSE, |(signature, _)| signature.reply);
-    schema::empty_reply(reply_type, code.as_str(), code.description())
+        find(&call.operation).map_or(&schema::STATUS_RESPONSE, |(signature, _)| signature.reply);
+    let mut reply = schema::empty_reply(reply_type, code.as_str(), code.description());
+    if call.encoded {
+        schema::mark_arrays(reply_type, &mut reply);
+    }
+    reply
 }
 
 /// `requestStatus` and `requestStatusDescription`, the fields most replies end with.

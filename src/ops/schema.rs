@@ -757,6 +757,35 @@ fn empty_value(ty: &Ty) -> Value {
     }
 }
 
+/// Turns every list of a reply into a SOAP-encoded array of its item type, for a client
+/// that spoke rpc/encoded.
+pub fn mark_arrays(reply_type: &Struct, reply: &mut Reply) {
+    mark_fields(reply_type, &mut reply.fields);
+}
+
+fn mark_fields(structure: &Struct, fields: &mut [(&'static str, Value)]) {
+    for (field, (_, value)) in structure.fields.iter().zip(fields) {
+        match (&field.ty, value) {
+            (Ty::Struct(s), Value::Struct(fields)) => mark_fields(s, fields),
+            (Ty::List(list), value @ Value::List(_)) => {
+                let Value::List(mut items) = std::mem::replace(value, Value::Bool(false)) else {
+                    unreachable!("matched a list")
+                };
+                for item in &mut items {
+                    if let Value::Struct(fields) = item {
+                        mark_fields(list.item, fields);
+                    }
+                }
+                *value = Value::Array {
+                    item_type: list.item.name,
+                    items,
+                };
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Whether a reply holds exactly its type's fields, in order, each of its type, and says
 /// `xsi:type` exactly when the type does: what makes a stub generated from the WSDL read it.
 pub fn check_reply(reply_type: &Struct, reply: &Reply) -> Result<(), String> {
@@ -802,10 +831,15 @@ fn check_value(within: &Struct, field: &Field, value: &Value) -> Result<(), Stri
         (Ty::UnsignedInt, Value::Number(n)) if *n <= u64::from(u32::MAX) => Ok(()),
         (Ty::UnsignedLong, Value::Number(_)) => Ok(()),
         (Ty::Struct(s), Value::Struct(fields)) => check_fields(s, fields),
-        (Ty::List(list), Value::List(items)) => items.iter().try_for_each(|item| match item {
-            Value::Struct(fields) => check_fields(list.item, fields),
-            _ => Err(mismatch()),
-        }),
+        (Ty::List(list), Value::Array { item_type, .. }) if *item_type != list.item.name => {
+            Err(mismatch())
+        }
+        (Ty::List(list), Value::List(items) | Value::Array { items, .. }) => {
+            items.iter().try_for_each(|item| match item {
+                Value::Struct(fields) => check_fields(list.item, fields),
+                _ => Err(mismatch()),
+            })
+        }
         _ => Err(mismatch()),
     }
 }

@@ -60,6 +60,9 @@ impl Element {
 pub struct Call {
     pub operation: String,
     pub body: Element,
+    /// The request declared SOAP encoding (`encodingStyle` on the Envelope, Body or
+    /// operation): its reply marks lists as SOAP-encoded arrays, as rpc/encoded stubs need.
+    pub encoded: bool,
 }
 
 /// The `<return>` of a response: fields in the order they are written.
@@ -96,6 +99,11 @@ pub enum Value {
     Struct(Vec<(&'static str, Value)>),
     /// Written as repeated `<item>` children.
     List(Vec<Value>),
+    /// A list written as a SOAP-encoded array of `ns1:{item_type}`.
+    Array {
+        item_type: &'static str,
+        items: Vec<Value>,
+    },
 }
 
 impl From<&str> for Value {

@@ -54,6 +54,7 @@ pub fn parse_call_with_charset(
         limits: *limits,
         elements: 0,
         references: false,
+        encoded: false,
     };
     parser.envelope()
 }
@@ -64,6 +65,8 @@ struct Parser<'i> {
     elements: usize,
     /// Whether any element so far carries an `href` (multi-reference encoding).
     references: bool,
+    /// Whether the Envelope, Body or operation declared SOAP encoding.
+    encoded: bool,
 }
 
 /// A start tag read from the stream: its resolved namespace and local name.
@@ -119,7 +122,9 @@ impl<'i> Parser<'i> {
         if root.empty {
             return Err(Fault::client("the Envelope has no Body"));
         }
-        let call = self.envelope_children()?;
+        self.note_encoding_style(&root.start)?;
+        let mut call = self.envelope_children()?;
+        call.encoded = self.encoded;
         self.epilogue()?;
         Ok(call)
     }
@@ -136,6 +141,7 @@ impl<'i> Parser<'i> {
                     if tag.empty {
                         return Err(Fault::client("the Body is empty: it must hold the operation element"));
                     }
+                    self.note_encoding_style(&tag.start)?;
                     call = Some(self.body()?);
                 }
                 Next::Open(tag) if call.is_none() => {
@@ -200,7 +206,11 @@ impl<'i> Parser<'i> {
                 Next::Open(tag) if call.is_none() => {
                     let operation = tag.local.clone();
                     let body = self.operation(tag)?;
-                    call = Some(Call { operation, body });
+                    call = Some(Call {
+                        operation,
+                        body,
+                        encoded: false,
+                    });
                 }
                 Next::Open(tag) if self.references => others.push(self.operation(tag)?),
                 Next::Open(tag) => self.skip(&tag)?,
@@ -314,6 +324,11 @@ impl<'i> Parser<'i> {
                 (ResolveResult::Bound(ns), b"arrayType") if ns.as_ref() == SOAP_ENC.as_bytes() => {
                     element.array = true;
                 }
+                (ResolveResult::Bound(ns), b"encodingStyle")
+                    if ns.as_ref() == SOAP11_ENV.as_bytes() =>
+                {
+                    self.encoded |= declares_soap_encoding(value);
+                }
                 (ResolveResult::Unbound, b"href") => {
                     element.href = Some(attribute_text(&attribute)?)
                 }
@@ -329,6 +344,22 @@ impl<'i> Parser<'i> {
                 String::from_utf8_lossy(pair[0]),
                 String::from_utf8_lossy(start.local_name().as_ref())
             )));
+        }
+        Ok(())
+    }
+
+    /// An `encodingStyle` on the Envelope or Body (on the operation and below,
+    /// `read_attributes` notes it).
+    fn note_encoding_style(&mut self, start: &BytesStart<'i>) -> Result<(), Fault> {
+        for attribute in start.attributes().with_checks(false) {
+            let attribute =
+                attribute.map_err(|e| Fault::client(format!("malformed attribute: {e}")))?;
+            let (ns, local) = self.reader.resolve_attribute(attribute.key);
+            if matches!(ns, ResolveResult::Bound(ns) if ns.as_ref() == SOAP11_ENV.as_bytes())
+                && local.as_ref() == b"encodingStyle"
+            {
+                self.encoded |= declares_soap_encoding(&attribute.value);
+            }
         }
         Ok(())
     }
@@ -462,6 +493,13 @@ fn checked(text: Cow<'_, str>) -> Result<Cow<'_, str>, Fault> {
     }
 }
 
+/// `encodingStyle` is a list of URIs; SOAP 1.1 encoding's is the one that matters here.
+fn declares_soap_encoding(value: &[u8]) -> bool {
+    value
+        .split(u8::is_ascii_whitespace)
+        .any(|uri| uri == SOAP_ENC.as_bytes())
+}
+
 /// An attribute's value, references resolved.
 fn attribute_text(
     attribute: &quick_xml::events::attributes::Attribute<'_>,
@@ -513,6 +551,10 @@ mod tests {
     #[test]
     fn style_a_is_read() {
         let call = parse(STYLE_A).unwrap();
+        assert!(
+            call.encoded,
+            "encodingStyle on the operation declares SOAP encoding"
+        );
         assert_eq!(call.operation, "getTaskStatus");
         assert_eq!(
             call.body.child("taskId").unwrap().text,

@@ -57,6 +57,14 @@ fn write_fields(out: &mut String, fields: &[(&str, Value)]) {
 fn write_element(out: &mut String, name: &str, value: &Value) {
     out.push('<');
     out.push_str(name);
+    if let Value::Array { item_type, items } = value {
+        use std::fmt::Write;
+        let _ = write!(
+            out,
+            r#" xsi:type="SOAP-ENC:Array" SOAP-ENC:arrayType="ns1:{item_type}[{}]""#,
+            items.len()
+        );
+    }
     out.push('>');
     match value {
         Value::Text(text) => escape_text(out, text),
@@ -66,7 +74,7 @@ fn write_element(out: &mut String, name: &str, value: &Value) {
         }
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Struct(fields) => write_fields(out, fields),
-        Value::List(items) => {
+        Value::List(items) | Value::Array { items, .. } => {
             for item in items {
                 write_element(out, "item", item);
             }

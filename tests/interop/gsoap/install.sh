@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs gSOAP from Debian: gsoap (wsdl2h, soapcpp2, /usr/share/gsoap/import), libgsoap-dev
-# (stdsoap2.h, libgsoap++ and its pkg-config file), pkg-config and g++. Idempotent and quiet.
+# (stdsoap2.h, libgsoap++ and its pkg-config file), pkg-config and g++. Idempotent and quiet
+# (apt's output is shown only when it fails).
 set -euo pipefail
 
 PACKAGES=(gsoap libgsoap-dev pkg-config g++)
@@ -10,7 +11,9 @@ for p in "${PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null \
-        || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }
+    log=$(mktemp)
+    trap 'rm -f "$log"' EXIT
+    apt_install() { apt-get install -y -q --no-install-recommends "${missing[@]}" >"$log" 2>&1; }
+    apt_install || { apt-get update -q >"$log" 2>&1 && apt_install; } || { cat "$log"; exit 1; }
 fi
 echo "gSOAP $(soapcpp2 -V 2>&1 | head -n 1) installed"

@@ -65,11 +65,11 @@ std::string check_task_id(const std::string &what, ns1__vuiSoapTaskIdResponse &r
 }
 
 // Polls getTaskStatus(taskId) until the status starts with FINISHED; returns the last answer.
-ns1__vuiSoapGetTaskStatusResponse poll(const std::string &what, std::string task_id) {
+ns1__vuiSoapGetTaskStatusResponse poll(const std::string &what, const std::string &task_id) {
     std::string last;
     for (int i = 0; i < MAX_POLLS; i++) {
         _ns1__getTaskStatus req;  // uniqueTransferId and callback are optional: left out
-        req.taskId = &task_id;
+        req.taskId = task_id;
         _ns1__getTaskStatusResponse resp;
         ok(what + ": getTaskStatus", service.getTaskStatus(&req, resp));
         ns1__vuiSoapGetTaskStatusResponse &st = ret(what + ": getTaskStatus", resp.return_);
@@ -175,8 +175,9 @@ int main() {
 
     // 7. getHistoryReport as CSV (filename, dates and flags left out) names U.
     {
+        std::string format = "CSV";  // format is optional too (CSV is its default): sent anyway
         _ns1__getHistoryReport req;
-        req.format = "CSV";
+        req.format = &format;
         _ns1__getHistoryReportResponse resp;
         ok("getHistoryReport", service.getHistoryReport(&req, resp));
         ns1__vuiSoapGetHistoryReportResponse &h = ret("getHistoryReport", resp.return_);
@@ -188,9 +189,8 @@ int main() {
 
     // 8. getTaskStatus of a task that does not exist.
     {
-        std::string unknown = UNKNOWN_TASK_ID;
         _ns1__getTaskStatus req;
-        req.taskId = &unknown;
+        req.taskId = UNKNOWN_TASK_ID;
         _ns1__getTaskStatusResponse resp;
         ok("getTaskStatus (unknown)", service.getTaskStatus(&req, resp));
         ns1__vuiSoapGetTaskStatusResponse &st = ret("getTaskStatus (unknown)", resp.return_);

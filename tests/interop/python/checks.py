@@ -59,32 +59,38 @@ def task_id_of(what, answer):
     return task_id
 
 
-def poll_to_ok(get_task_status, what, answer, task_type):
-    """Polls `get_task_status(task_id)` for the task `answer` started until its status starts with
-    FINISHED; checks it is FINISHED_OK of type `task_type`. Returns (task_id, polls)."""
-    task_id = task_id_of(what, answer)
+def finished(status):
+    return status.startswith("FINISHED")
+
+
+def poll(get_task_status, task_id, what, max_polls=MAX_POLLS, settled=finished):
+    """Calls `get_task_status(task_id)` until `settled(status)`, with no sleep (the suite moves
+    tasks one status per poll); checks every answer is SUCCESS. Returns (last answer, polls)."""
     last = None
-    for polls in range(1, MAX_POLLS + 1):
+    for polls in range(1, max_polls + 1):
         last = get_task_status(task_id)
         check(f"{what}: getTaskStatus requestStatus", "SUCCESS", field(last, "requestStatus"))
-        if text(last, "status").startswith("FINISHED"):
-            check(f"{what}: final status", "FINISHED_OK", field(last, "status"))
-            check(f"{what}: task type", task_type, field(last, "type"))
-            return task_id, polls
-    fail(f"{what}: task {task_id} to finish within {MAX_POLLS} polls", "a FINISHED* status",
+        if settled(text(last, "status")):
+            return last, polls
+    fail(f"{what}: task {task_id} to settle within {max_polls} polls", "a settled status",
          field(last, "status"))
 
 
-def run(version, journey):
-    """Entry point: `script BASE_URL WORK_DIR`. Prints `version: ...`, runs
-    `journey(base_url, work_dir)`, then `journey: OK`; any exception fails the run, with the
-    traceback on stderr and a one-line reason last on stdout."""
-    if len(sys.argv) != 3:
-        print(f"usage: {sys.argv[0]} http://127.0.0.1:PORT/ WORK_DIR", file=sys.stderr)
-        sys.exit(2)
-    print(f"version: {version}", flush=True)
+def poll_to_ok(get_task_status, what, answer, task_type):
+    """Polls the task `answer` started until its status starts with FINISHED; checks it is
+    FINISHED_OK of type `task_type`. Returns (task_id, polls)."""
+    task_id = task_id_of(what, answer)
+    last, polls = poll(get_task_status, task_id, what)
+    check(f"{what}: final status", "FINISHED_OK", field(last, "status"))
+    check(f"{what}: task type", task_type, field(last, "type"))
+    return task_id, polls
+
+
+def guarded(scenario, *args):
+    """Runs `scenario(*args)`; an exception fails the run, with the traceback on stderr and a
+    one-line reason last on stdout."""
     try:
-        journey(sys.argv[1], sys.argv[2])
+        scenario(*args)
     except SystemExit:
         raise
     except Exception as e:  # Faults, parse errors, transport errors, ...
@@ -92,4 +98,14 @@ def run(version, journey):
         sys.stderr.flush()
         print(f"FAIL: unexpected {type(e).__name__}: {e}".replace("\n", " "), flush=True)
         sys.exit(1)
+
+
+def run(version, journey):
+    """Entry point: `script BASE_URL WORK_DIR`. Prints `version: ...`, runs
+    `journey(base_url, work_dir)`, then `journey: OK`."""
+    if len(sys.argv) != 3:
+        print(f"usage: {sys.argv[0]} http://127.0.0.1:PORT/ WORK_DIR", file=sys.stderr)
+        sys.exit(2)
+    print(f"version: {version}", flush=True)
+    guarded(journey, sys.argv[1], sys.argv[2])
     print("journey: OK", flush=True)

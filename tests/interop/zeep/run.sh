@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs the interop journey through Python zeep: run.sh BASE_URL WORK_DIR.
+# Runs the interop journey through Python zeep: run.sh BASE_URL WORK_DIR [SCRIPT]
+# (SCRIPT: journey.py, the default, or families.py, which tests/it/interop.rs runs too).
 # Uses the virtualenv install.sh made, else a python3 that already has zeep.
 set -uo pipefail
 
-if [ $# -ne 2 ]; then
-    echo "usage: $0 BASE_URL WORK_DIR" >&2
+if [ $# -ne 2 ] && [ $# -ne 3 ]; then
+    echo "usage: $0 BASE_URL WORK_DIR [SCRIPT]" >&2
     exit 2
 fi
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -23,4 +24,4 @@ if [ -z "$PYTHON" ]; then
 fi
 
 cd "$2" || exit 2
-PYTHONPATH="$HERE/../python" PYTHONDONTWRITEBYTECODE=1 exec "$PYTHON" "$HERE/journey.py" "$1" "$2"
+PYTHONPATH="$HERE/../python" PYTHONDONTWRITEBYTECODE=1 exec "$PYTHON" "$HERE/${3:-journey.py}" "$1" "$2"
