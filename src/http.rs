@@ -1,4 +1,4 @@
-//! The HTTP edge: routes, the body limit, the WSDL. Bytes go to `soap/`, calls to `ops/`.
+//! The HTTP edge: routes, the body limit, serving the WSDL. Bytes go to `soap/`, calls to `ops/`.
 
 use std::sync::Arc;
 

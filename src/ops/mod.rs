@@ -225,3 +225,25 @@ fn check_logged_in_password(engine: &Engine, password: &str) -> Result<(), Code>
         Err(Code::InvalidPassword)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::soap::Element;
+
+    /// Injected errors answer every operation in its own reply shape, plain or encoded.
+    #[test]
+    fn every_error_reply_holds_its_signature() {
+        for signature in signatures() {
+            for encoded in [false, true] {
+                let call = Call {
+                    operation: signature.name.to_owned(),
+                    body: Element::empty(signature.name.to_owned()),
+                    encoded,
+                };
+                let reply = error_reply(&call, Code::TechnicalProblem);
+                assert_eq!(schema::check_reply(signature.reply, &reply), Ok(()));
+            }
+        }
+    }
+}

@@ -26,7 +26,15 @@ fn the_wsdl_carries_the_address_the_client_used() {
 #[test]
 fn the_wsdl_describes_every_served_operation() {
     let emulator = start();
-    let wsdl = http(emulator.addr(), "GET", "/?wsdl", &[], b"").body;
+    for path in ["/?wsdl", "/?wsdl=rpc", "/?wsdl=encoded"] {
+        describes_every_operation(&http(emulator.addr(), "GET", path, &[], b"").body);
+    }
+    let unknown = http(emulator.addr(), "GET", "/?wsdl=soap12", &[], b"");
+    assert_eq!(unknown.status, 404);
+    assert!(unknown.body.contains("?wsdl=rpc"), "{}", unknown.body);
+}
+
+fn describes_every_operation(wsdl: &str) {
     for operation in operation_names() {
         let declared = wsdl
             .matches(&format!(r#"<operation name="{operation}""#))
