@@ -48,7 +48,7 @@ fn describes_every_operation(wsdl: &str) {
         );
     }
     // Well-formed: quick-xml reads it to the end without error.
-    let mut reader = quick_xml::Reader::from_str(&wsdl);
+    let mut reader = quick_xml::Reader::from_str(wsdl);
     loop {
         match reader.read_event() {
             Ok(quick_xml::events::Event::Eof) => break,
