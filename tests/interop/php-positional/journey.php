@@ -39,7 +39,7 @@ interop_main($argv, function (SoapClient $client): void {
     check('getMoneyStatus: requestStatus', 'SUCCESS', $m->requestStatus);
     check('getMoneyStatus: freeBalance.amount', 1000000, $m->freeBalance->amount);
     check('getMoneyStatus: freeBalance.currency', 'PLN', $m->freeBalance->currency);
-    $items = $m->balances->item ?? [];
+    $items = list_items($m->balances);
     check_true('getMoneyStatus: balances has an item', count($items) >= 1, 'at least one item', $m->balances);
     echo "4. getMoneyStatus: free {$m->freeBalance->amount} {$m->freeBalance->currency}, ",
         count($items), " balance item(s)\n";

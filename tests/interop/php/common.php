@@ -54,6 +54,19 @@ class JourneyFailure extends Exception
 {
 }
 
+/**
+ * The items of a list in an answer: with a literal WSDL a list is a wrapper object with `item`
+ * children (an array, thanks to SOAP_SINGLE_ELEMENT_ARRAYS); with rpc/encoded a SOAP-ENC array
+ * is already a PHP array.
+ */
+function list_items($list): array
+{
+    if (is_array($list)) {
+        return $list;
+    }
+    return (array) ($list->item ?? []);
+}
+
 /** Checks a task-start answer and returns its 26-character taskId. */
 function task_id(string $what, $resp): string
 {

@@ -2,7 +2,9 @@
 """Interop families: one WSDL-generated Python zeep client call (or more) per operation family,
 against the default WSDL (`/?wsdl`, document/literal wrapped).
 
-Usage: python3 tests/interop/zeep/families.py http://127.0.0.1:PORT/?wsdl
+Usage: families.py BASE_URL [WORK_DIR]   (BASE_URL http://127.0.0.1:PORT/; `?wsdl` is added
+unless the URL already names a WSDL). tests/it/interop.rs runs it as
+`run.sh BASE_URL WORK_DIR families.py`; WORK_DIR is not used.
 
 Runs against a server started with the default world (fixtures/world/default.toml) changed to
 node.mode = "master" and node.logged_in = "shop", tasks finishing at once (pace 0). The client
