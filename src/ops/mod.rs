@@ -152,7 +152,7 @@ pub fn dispatch(ctx: &Ctx, call: &Call) -> Result<Reply, Fault> {
     // Every test run checks every reply against the signature the WSDL is generated from.
     debug_assert_eq!(schema::check_reply(signature.reply, &reply), Ok(()));
     if call.encoded {
-        schema::mark_arrays(signature.reply, &mut reply);
+        schema::encode(signature.reply, &mut reply);
     }
     Ok(reply)
 }
@@ -164,7 +164,7 @@ pub fn error_reply(call: &Call, code: Code) -> Reply {
         find(&call.operation).map_or(&schema::STATUS_RESPONSE, |(signature, _)| signature.reply);
     let mut reply = schema::empty_reply(reply_type, code.as_str(), code.description());
     if call.encoded {
-        schema::mark_arrays(reply_type, &mut reply);
+        schema::encode(reply_type, &mut reply);
     }
     reply
 }

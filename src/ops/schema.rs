@@ -738,6 +738,7 @@ pub fn empty_reply(reply: &Struct, request_status: &str, description: &str) -> R
     Reply {
         xsi_type: reply.typed_on_wire.then_some(reply.name),
         fields,
+        encoded: false,
     }
 }
 
@@ -757,10 +758,11 @@ fn empty_value(ty: &Ty) -> Value {
     }
 }
 
-/// Turns every list of a reply into a SOAP-encoded array of its item type, for a client
-/// that spoke rpc/encoded.
-pub fn mark_arrays(reply_type: &Struct, reply: &mut Reply) {
+/// Makes a reply SOAP-encoded, for a client that spoke rpc/encoded: every list becomes a
+/// SOAP-encoded array of its item type, and the reply says its encodingStyle.
+pub fn encode(reply_type: &Struct, reply: &mut Reply) {
     mark_fields(reply_type, &mut reply.fields);
+    reply.encoded = true;
 }
 
 fn mark_fields(structure: &Struct, fields: &mut [(&'static str, Value)]) {

@@ -71,6 +71,8 @@ pub struct Reply {
     /// The `xsi:type` written on `<return>` (without prefix), where the docs show one.
     pub xsi_type: Option<&'static str>,
     pub fields: Vec<(&'static str, Value)>,
+    /// Written in SOAP encoding (`encodingStyle` on the Body), for a request that used it.
+    pub encoded: bool,
 }
 
 impl Reply {
@@ -81,7 +83,7 @@ impl Reply {
     pub fn typed(xsi_type: &'static str) -> Reply {
         Reply {
             xsi_type: Some(xsi_type),
-            fields: Vec::new(),
+            ..Reply::default()
         }
     }
 

@@ -16,9 +16,12 @@ pub fn write_reply(operation: &str, reply: &Reply) -> Vec<u8> {
     // Room for a typical answer (the envelope alone is some 330 bytes), so it rarely grows.
     let mut out = String::with_capacity(1024);
     out.push_str(ENVELOPE_OPEN);
-    out.push_str(
-        r#"<SOAP-ENV:Body SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">"#,
-    );
+    // A literal reply carries no encodingStyle (WS-I BP R1005); an encoded one says so.
+    out.push_str(if reply.encoded {
+        r#"<SOAP-ENV:Body SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">"#
+    } else {
+        "<SOAP-ENV:Body>"
+    });
     out.push_str("<ns1:");
     out.push_str(operation);
     out.push_str("Response><return");
