@@ -221,6 +221,11 @@ async fn root(req: HttpRequest) -> HttpResponse {
     if let Some(flavour) = wsdl_query(req.query_string()) {
         return serve_wsdl(&req, flavour);
     }
+    if req.query_string().eq_ignore_ascii_case("xsd=soap-encoding") {
+        return HttpResponse::Ok()
+            .content_type(soap::CONTENT_TYPE)
+            .body(wsdl::SOAP_ENCODING_SCHEMA);
+    }
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .body(concat!(

@@ -12,6 +12,10 @@ use crate::ops::signatures;
 /// Where the served WSDL's `soap:address` goes; replaced by the address the client used.
 pub const ADDRESS_PLACEHOLDER: &str = "{{SOAP_ADDRESS}}";
 
+/// The part of the SOAP 1.1 encoding schema the encoded flavour imports, served at
+/// `/?xsd=soap-encoding`.
+pub const SOAP_ENCODING_SCHEMA: &str = include_str!("../wsdl/soap-encoding.xsd");
+
 const SOAP_ENCODING: &str = "http://schemas.xmlsoap.org/soap/encoding/";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,8 +144,11 @@ fn types(w: &mut String, flavour: Flavour) {
     w.push_str("  <wsdl:types>\n");
     w.push_str("    <xsd:schema targetNamespace=\"ns1\" elementFormDefault=\"unqualified\" attributeFormDefault=\"unqualified\">\n");
     if flavour == Flavour::Encoded {
-        let _ = writeln!(w, "      <xsd:import namespace=\"{SOAP_ENCODING}\"/>");
-        w.push_str("      <xsd:import namespace=\"http://schemas.xmlsoap.org/wsdl/\"/>\n");
+        // Served here, so that stub generators which fetch imports need no network.
+        let _ = writeln!(
+            w,
+            "      <xsd:import namespace=\"{SOAP_ENCODING}\" schemaLocation=\"{ADDRESS_PLACEHOLDER}?xsd=soap-encoding\"/>"
+        );
     }
     for named in named_types() {
         match named {

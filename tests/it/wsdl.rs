@@ -94,3 +94,22 @@ fn the_wsdl_files_in_the_repository_are_what_is_served() {
         );
     }
 }
+
+/// The encoded flavour imports the SOAP encoding schema from the emulator itself, so a stub
+/// generator that fetches imports needs no network.
+#[test]
+fn the_encoded_flavour_imports_the_soap_encoding_schema_from_here() {
+    let emulator = start();
+    let wsdl = http(emulator.addr(), "GET", "/?wsdl=encoded", &[], b"").body;
+    let location = format!("http://{}/?xsd=soap-encoding", emulator.addr());
+    assert!(
+        wsdl.contains(&format!(r#"schemaLocation="{location}""#)),
+        "{wsdl}"
+    );
+    let schema = http(emulator.addr(), "GET", "/?xsd=soap-encoding", &[], b"");
+    assert_eq!(schema.status, 200);
+    assert!(schema
+        .body
+        .contains(r#"targetNamespace="http://schemas.xmlsoap.org/soap/encoding/""#));
+    assert!(schema.body.contains(r#"<xsd:complexType name="Array">"#));
+}
