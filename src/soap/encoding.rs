@@ -8,6 +8,9 @@
 //! change the document's encoding often leave their transport's `charset=utf-8` as it was.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
@@ -27,6 +30,7 @@ pub fn decode<'b>(body: &'b [u8], http_charset: Option<&str>) -> Result<Cow<'b, 
     let label = declared_encoding(body).or(http_charset.map(str::as_bytes));
     let encoding = match label {
         None => UTF_8,
+        Some(label) if label.eq_ignore_ascii_case(b"utf-8") => UTF_8,
         Some(label) => Encoding::for_label(label).ok_or_else(|| {
             Fault::client(format!(
                 "encoding \"{}\" is not supported: send UTF-8, UTF-16, ISO-8859-x or windows-125x",
@@ -64,9 +68,11 @@ fn decode_as<'b>(encoding: &'static Encoding, bytes: &'b [u8]) -> Result<Cow<'b,
 /// The `encoding` of a leading `<?xml ... ?>` declaration, as written.
 fn declared_encoding(body: &[u8]) -> Option<&[u8]> {
     let declaration = body.strip_prefix(b"<?xml")?;
-    let end = declaration.windows(2).take(512).position(|w| w == b"?>")?;
-    let declaration = &declaration[..end];
-    let at = declaration.windows(8).position(|w| w == b"encoding")?;
+    let head = &declaration[..declaration.len().min(512)];
+    static END: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"?>"));
+    static ENCODING: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"encoding"));
+    let declaration = &head[..END.find(head)?];
+    let at = ENCODING.find(declaration)?;
     let rest = declaration[at + 8..]
         .trim_ascii_start()
         .strip_prefix(b"=")?;

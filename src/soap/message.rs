@@ -11,6 +11,14 @@ pub struct Element {
     /// A SOAP-encoded array (`SOAP-ENC:arrayType`, or `xsi:type` `SOAP-ENC:Array`): its
     /// children are items, whatever they are named.
     pub array: bool,
+    /// `href` and `id` (multi-reference values), boxed: most elements have neither, and a
+    /// small element makes the tree cheap to build.
+    pub reference: Option<Box<Reference>>,
+}
+
+/// The multi-reference attributes of an element.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reference {
     /// `href="#id"`: this element's content is elsewhere (resolved before operations run).
     pub href: Option<String>,
     /// `id="..."`: the target of an `href`.
@@ -26,8 +34,7 @@ impl Element {
             children: Vec::new(),
             nil: false,
             array: false,
-            href: None,
-            id: None,
+            reference: None,
         }
     }
 
@@ -39,9 +46,33 @@ impl Element {
             children: Vec::new(),
             nil: self.nil,
             array: self.array,
-            href: self.href.clone(),
-            id: self.id.clone(),
+            reference: self.reference.clone(),
         }
+    }
+
+    pub fn href(&self) -> Option<&str> {
+        self.reference.as_ref()?.href.as_deref()
+    }
+
+    pub fn id(&self) -> Option<&str> {
+        self.reference.as_ref()?.id.as_deref()
+    }
+
+    /// The `href`, removed (once followed, an element refers to nothing).
+    pub fn take_href(&mut self) -> Option<String> {
+        self.reference.as_mut()?.href.take()
+    }
+
+    fn reference_mut(&mut self) -> &mut Reference {
+        self.reference.get_or_insert_with(Box::default)
+    }
+
+    pub fn set_href(&mut self, href: String) {
+        self.reference_mut().href = Some(href);
+    }
+
+    pub fn set_id(&mut self, id: String) {
+        self.reference_mut().id = Some(id);
     }
 
     /// The first child with this local name.

@@ -5,6 +5,9 @@
 //! child, whatever its namespace. A DTD is refused outright, so no entity is ever expanded.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::{QName, ResolveResult};
@@ -55,6 +58,7 @@ pub fn parse_call_with_charset(
         elements: 0,
         references: false,
         encoded: false,
+        message_size: text.len(),
     };
     parser.envelope()
 }
@@ -67,6 +71,8 @@ struct Parser<'i> {
     references: bool,
     /// Whether the Envelope, Body or operation declared SOAP encoding.
     encoded: bool,
+    /// The decoded message's length: what following references may copy at most.
+    message_size: usize,
 }
 
 /// A start tag read from the stream: its resolved namespace and local name.
@@ -223,7 +229,13 @@ impl<'i> Parser<'i> {
                         Fault::client("the Body is empty: it must hold the operation element")
                     })?;
                     if self.references {
-                        references::resolve(&mut call.body, others, &self.limits, self.elements)?;
+                        references::resolve(
+                            &mut call.body,
+                            others,
+                            &self.limits,
+                            self.elements,
+                            self.message_size,
+                        )?;
                     }
                     return Ok(call);
                 }
@@ -281,7 +293,7 @@ impl<'i> Parser<'i> {
         self.count_node()?;
         let mut element = Element::empty(tag.local);
         self.read_attributes(&tag.start, &mut element)?;
-        self.references |= element.href.is_some();
+        self.references |= element.href().is_some();
         Ok(element)
     }
 
@@ -312,30 +324,26 @@ impl<'i> Parser<'i> {
             self.count_node()?;
             let attribute =
                 attribute.map_err(|e| Fault::client(format!("malformed attribute: {e}")))?;
-            let (ns, local) = self.reader.resolve_attribute(attribute.key);
+            let key = attribute.key;
             let value = attribute.value.as_ref();
-            match (ns, local.as_ref()) {
-                (ResolveResult::Bound(ns), b"nil") if ns.as_ref() == XSI.as_bytes() => {
+            // Names are looked at before namespaces: resolving a prefix costs a walk over
+            // every namespace in scope, so only the few attributes that matter pay it.
+            match (key.prefix().is_some(), key.local_name().as_ref()) {
+                (false, b"href") => element.set_href(attribute_text(&attribute)?),
+                (false, b"id") => element.set_id(attribute_text(&attribute)?),
+                (true, b"nil") if self.attribute_in(key, XSI) => {
                     element.nil = value == b"true" || value == b"1";
                 }
-                (ResolveResult::Bound(ns), b"type") if ns.as_ref() == XSI.as_bytes() => {
-                    element.array |= value.ends_with(b":Array") || value == b"Array";
+                (true, b"type") if self.attribute_in(key, XSI) => {
+                    element.array |= self.names_soap_array(value);
                 }
-                (ResolveResult::Bound(ns), b"arrayType") if ns.as_ref() == SOAP_ENC.as_bytes() => {
-                    element.array = true;
-                }
-                (ResolveResult::Bound(ns), b"encodingStyle")
-                    if ns.as_ref() == SOAP11_ENV.as_bytes() =>
-                {
+                (true, b"arrayType") if self.attribute_in(key, SOAP_ENC) => element.array = true,
+                (true, b"encodingStyle") if self.attribute_in(key, SOAP11_ENV) => {
                     self.encoded |= declares_soap_encoding(value);
                 }
-                (ResolveResult::Unbound, b"href") => {
-                    element.href = Some(attribute_text(&attribute)?)
-                }
-                (ResolveResult::Unbound, b"id") => element.id = Some(attribute_text(&attribute)?),
                 _ => {}
             }
-            names.push(attribute.key.into_inner());
+            names.push(key.into_inner());
         }
         names.sort_unstable();
         if let Some(pair) = names.windows(2).find(|pair| pair[0] == pair[1]) {
@@ -351,17 +359,36 @@ impl<'i> Parser<'i> {
     /// An `encodingStyle` on the Envelope or Body (on the operation and below,
     /// `read_attributes` notes it).
     fn note_encoding_style(&mut self, start: &BytesStart<'i>) -> Result<(), Fault> {
+        // Most envelopes carry only namespace declarations: look at the attributes only when
+        // the tag mentions an encodingStyle at all.
+        static ENCODING_STYLE: LazyLock<Finder<'static>> =
+            LazyLock::new(|| Finder::new(b"encodingStyle"));
+        if ENCODING_STYLE.find(start.attributes_raw()).is_none() {
+            return Ok(());
+        }
         for attribute in start.attributes().with_checks(false) {
             let attribute =
                 attribute.map_err(|e| Fault::client(format!("malformed attribute: {e}")))?;
-            let (ns, local) = self.reader.resolve_attribute(attribute.key);
-            if matches!(ns, ResolveResult::Bound(ns) if ns.as_ref() == SOAP11_ENV.as_bytes())
-                && local.as_ref() == b"encodingStyle"
+            if attribute.key.local_name().as_ref() == b"encodingStyle"
+                && self.attribute_in(attribute.key, SOAP11_ENV)
             {
                 self.encoded |= declares_soap_encoding(&attribute.value);
             }
         }
         Ok(())
+    }
+
+    /// Whether a prefixed attribute name is in this namespace.
+    fn attribute_in(&self, key: QName<'_>, namespace: &str) -> bool {
+        let (ns, _) = self.reader.resolve_attribute(key);
+        matches!(ns, ResolveResult::Bound(ns) if ns.as_ref() == namespace.as_bytes())
+    }
+
+    /// Whether an `xsi:type` value names SOAP encoding's `Array` (whatever its prefix).
+    fn names_soap_array(&self, value: &[u8]) -> bool {
+        let (ns, local) = self.reader.resolve_element(QName(value.trim_ascii()));
+        local.as_ref() == b"Array"
+            && matches!(ns, ResolveResult::Bound(ns) if ns.as_ref() == SOAP_ENC.as_bytes())
     }
 
     /// After the Envelope: nothing but whitespace, comments and processing instructions.

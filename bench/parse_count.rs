@@ -1,0 +1,29 @@
+//! Parses the documented getTaskStatus envelope (or, with `give`, a style A
+//! giveMoneyRequest) N times, for instruction counts that do not depend on a noisy machine:
+//!   cargo build --release --example parse_count
+//!   valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+//!       target/release/examples/parse_count 20000 [give]
+use cnode_emulator::soap::{parse_call, ParseLimits};
+fn main() {
+    let doc = include_str!(
+        "../fixtures/exchanges/get-task-status-seed-example/01-getTaskStatus.request.xml"
+    );
+    let give =
+        include_str!("../fixtures/exchanges/payments-style-a/03-giveMoneyRequest.request.xml");
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000);
+    let limits = ParseLimits::default();
+    let which = std::env::args().nth(2).unwrap_or_default();
+    let body = if which == "give" { give } else { doc };
+    let mut total = 0;
+    for _ in 0..n {
+        total += parse_call(std::hint::black_box(body.as_bytes()), &limits)
+            .unwrap()
+            .body
+            .children
+            .len();
+    }
+    println!("{total}");
+}
