@@ -845,3 +845,111 @@ fn check_value(within: &Struct, field: &Field, value: &Value) -> Result<(), Stri
         _ => Err(mismatch()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Names operations accept that the WSDL does not declare, on purpose.
+    const ALIASES: &[&str] = &[
+        // changeMoney: the docs' XML example names the amount so (cnode-api.md §4.27).
+        "amountToAchieve",
+    ];
+
+    /// Declared because the documentation has them, read by no operation: the emulator
+    /// accepts them and they change nothing (the README says so).
+    const IGNORED: &[&str] = &["confirmationCode1", "confirmationCode2"];
+
+    /// Every argument and field name the schema declares.
+    fn declared() -> BTreeSet<&'static str> {
+        fn visit(ty: &Ty, names: &mut BTreeSet<&'static str>) {
+            let fields = match ty {
+                Ty::Struct(s) => s.fields,
+                Ty::List(list) => list.item.fields,
+                _ => return,
+            };
+            for field in fields {
+                names.insert(field.name);
+                visit(&field.ty, names);
+            }
+        }
+        let mut names = BTreeSet::new();
+        for signature in crate::ops::signatures() {
+            for arg in signature.args {
+                names.insert(arg.name);
+                visit(&arg.ty, &mut names);
+            }
+        }
+        names
+    }
+
+    /// The operations' sources (without their tests), where arguments are read.
+    fn operation_sources() -> Vec<(String, String)> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/ops");
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| !path.ends_with("schema.rs"))
+            .map(|path| {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let code = text.split("#[cfg(test)]").next().unwrap().to_owned();
+                (path.display().to_string(), code)
+            })
+            .collect()
+    }
+
+    /// The string literals of argument reads: `.token("taskId")`, `amount(&["a", "b"])`,
+    /// and the guards that take a name (`data_option(args, "requestDeliveryData")`).
+    fn names_read(code: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        let readers = [
+            ".text(",
+            ".token(",
+            ".boolean(",
+            ".unsigned(",
+            ".unsigned_int(",
+            ".port(",
+            ".element(",
+            ".nested(",
+            ".items(",
+            ".amount(",
+            ".child(",
+            ".child_of(",
+            "data_option(args,",
+        ];
+        for reader in readers {
+            for (at, _) in code.match_indices(reader) {
+                let call = &code[at + reader.len()..];
+                let call = &call[..call.find(')').unwrap_or(call.len())];
+                names.extend(call.split('"').skip(1).step_by(2).map(str::to_owned));
+            }
+        }
+        names
+    }
+
+    /// A name an operation reads but the WSDL does not declare would be an argument no stub
+    /// can send; a declared one no operation reads would be a promise nothing keeps.
+    #[test]
+    fn the_names_operations_read_are_the_names_the_wsdl_declares() {
+        let declared = declared();
+        let sources = operation_sources();
+        for (path, code) in &sources {
+            for name in names_read(code) {
+                assert!(
+                    declared.contains(name.as_str()) || ALIASES.contains(&name.as_str()),
+                    "{path} reads \"{name}\", which src/ops/schema.rs does not declare"
+                );
+            }
+        }
+        let all_code: String = sources.iter().map(|(_, code)| code.as_str()).collect();
+        let unread: Vec<&str> = declared
+            .into_iter()
+            .filter(|name| !all_code.contains(&format!("\"{name}\"")))
+            .collect();
+        assert_eq!(
+            unread, IGNORED,
+            "src/ops/schema.rs declares names no operation reads (or IGNORED is out of date)"
+        );
+    }
+}
