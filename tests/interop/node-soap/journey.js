@@ -1,145 +1,23 @@
 // Interop journey: drive cnode-emulator with Node.js `soap` (node-soap), the way its README teaches:
 // soap.createClientAsync(wsdlUrl), then client.<operation>Async({ named arguments }).
-// Optional arguments are simply left out of the argument object.
+// Optional arguments are simply left out of the argument object. The journey's steps and checks
+// are shared with strong-soap: ../node/journey-steps.js.
 //
 // Usage: NODE_PATH=<prefix>/node_modules node journey.js http://127.0.0.1:PORT/?wsdl
 // Prints "version: ...", one line per step, then "journey: OK"; a failed check prints what it
 // expected and what came, and exits 1.
 'use strict';
 
-const crypto = require('crypto');
 const soap = require('soap');
+const steps = require('../node/journey-steps');
 
-const MAX_POLLS = 50;
-const UNKNOWN_TASK_ID = 'ZZZZZZZZZZZZZZZZZZZZZZZZZZ';
-
-class CheckFailed extends Error {}
-
-function check(what, expected, got) {
-  if (got !== expected) {
-    throw new CheckFailed(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
-  }
-}
-
-function checkTrue(what, cond, expected, got) {
-  if (!cond) throw new CheckFailed(`${what}: expected ${expected}, got ${JSON.stringify(got)}`);
-}
-
-function randomLetters(n) {
-  let s = '';
-  for (let i = 0; i < n; i++) s += String.fromCharCode(97 + crypto.randomInt(26));
-  return s;
-}
-
-// Every operation answers {return: {...}}; the operation methods resolve to [result, rawResponse, ...].
-async function call(client, op, args) {
-  const [result] = await client[op + 'Async'](args);
-  checkTrue(`${op}: answer`, result && result.return, 'an object with a return element', result);
-  return result.return;
-}
-
-async function startTask(client, op, args) {
-  const r = await call(client, op, args);
-  check(`${op}: requestStatus`, 'SUCCESS', r.requestStatus);
-  checkTrue(`${op}: taskId is 26 characters`, typeof r.taskId === 'string' && r.taskId.length === 26,
-    'a 26-character taskId', r.taskId);
-  return r.taskId;
-}
-
-// Polls getTaskStatus until the status starts with FINISHED (tasks move one status per poll).
-async function pollTask(client, what, taskId) {
-  let st;
-  for (let i = 0; i < MAX_POLLS; i++) {
-    st = await call(client, 'getTaskStatus', { taskId });
-    check(`${what}: getTaskStatus requestStatus`, 'SUCCESS', st.requestStatus);
-    if (String(st.status || '').startsWith('FINISHED')) return st;
-  }
-  throw new CheckFailed(`${what}: task ${taskId} to finish within ${MAX_POLLS} polls: expected a FINISHED status, got ${JSON.stringify(st.status)}`);
-}
-
-async function runTask(client, op, args, type) {
-  const taskId = await startTask(client, op, args);
-  const st = await pollTask(client, op, taskId);
-  check(`${op}: final status`, 'FINISHED_OK', st.status);
-  check(`${op}: task type`, type, st.type);
-  return `task ${taskId} -> ${st.status} (${st.type})`;
-}
-
-async function journey(wsdlUrl) {
+async function connect(wsdlUrl) {
   const client = await soap.createClientAsync(wsdlUrl);
-  const user = 'node-soap_' + randomLetters(8);
-
-  // 1. startRegister, merchantData left out (not a merchant).
-  let done = await runTask(client, 'startRegister', {
-    billonUserName: user,
-    billonUserPassword: 'interop-pw',
-    userIPEchoice: 'PLUS_BANK_PRODUCTION',
-    userARchoice: 'PLUS_BANK_PRODUCTION',
-    recoveryEmail1: 'a@example.com',
-    recoveryEmail2: 'b@example.com',
-  }, 'REGISTER');
-  console.log(`1. startRegister ${user}: ${done}`);
-
-  // 2. startLogin as the seeded test user.
-  done = await runTask(client, 'startLogin',
-    { billonUserName: 'test_user', billonUserPassword: 'test_password' }, 'LOGIN');
-  console.log(`2. startLogin test_user: ${done}`);
-
-  // 3. hello (no arguments).
-  const h = await call(client, 'hello', {});
-  check('hello: requestStatus', 'SUCCESS', h.requestStatus);
-  check('hello: username', 'test_user', h.username);
-  console.log(`3. hello: status=${h.status} username=${h.username}`);
-
-  // 4. getMoneyStatus (no arguments).
-  let m = await call(client, 'getMoneyStatus', {});
-  check('getMoneyStatus: requestStatus', 'SUCCESS', m.requestStatus);
-  check('getMoneyStatus: freeBalance.amount', '1000000', String(m.freeBalance.amount));
-  check('getMoneyStatus: freeBalance.currency', 'PLN', m.freeBalance.currency);
-  // A repeated element comes as an array, or as a single object when there is one.
-  const balances = [].concat((m.balances && m.balances.item) || []);
-  checkTrue('getMoneyStatus: balances', balances.length >= 1, 'at least one item', m.balances);
-  console.log(`4. getMoneyStatus: free ${m.freeBalance.amount} ${m.freeBalance.currency}, ${balances.length} balance(s)`);
-
-  // 5. giveMoneyRequest to the new user; peerLocation, seriesId and description left out.
-  done = await runTask(client, 'giveMoneyRequest', {
-    uniqueTransferId: 'node-soap-' + randomLetters(16),
-    type: 'GIVE_MONEY',
-    amount: { amount: 1500, currency: 'PLN', colour: 0 },
-    username: user,
-    shortDescription: 'interop',
-  }, 'GIVE_MONEY');
-  console.log(`5. giveMoneyRequest 1500 PLN to ${user}: ${done}`);
-
-  // 6. getMoneyStatus again.
-  m = await call(client, 'getMoneyStatus', {});
-  check('getMoneyStatus (after transfer): requestStatus', 'SUCCESS', m.requestStatus);
-  check('getMoneyStatus (after transfer): freeBalance.amount', '998500', String(m.freeBalance.amount));
-  console.log(`6. getMoneyStatus: free ${m.freeBalance.amount} ${m.freeBalance.currency}`);
-
-  // 7. getHistoryReport as CSV; filename, dates and flags left out.
-  const r = await call(client, 'getHistoryReport', { format: 'CSV' });
-  check('getHistoryReport: requestStatus', 'SUCCESS', r.requestStatus);
-  checkTrue('getHistoryReport: history mentions the new user',
-    typeof r.history === 'string' && r.history.includes(user), `a history containing ${user}`, r.history);
-  console.log(`7. getHistoryReport CSV: ${r.history.split('\n').length} line(s), mentions ${user}`);
-
-  // 8. getTaskStatus of an unknown, well-formed id.
-  const st = await call(client, 'getTaskStatus', { taskId: UNKNOWN_TASK_ID });
-  check('getTaskStatus (unknown id): requestStatus', 'ERR_TASK_DOES_NOT_EXIST', st.requestStatus);
-  console.log(`8. getTaskStatus ${UNKNOWN_TASK_ID}: ${st.requestStatus}`);
+  // The operation methods resolve to [result, rawResponse, soapHeader, rawRequest].
+  return async (op, args) => {
+    const [result] = await client[op + 'Async'](args);
+    return result;
+  };
 }
 
-async function main() {
-  console.log('version: soap ' + require('soap/package.json').version);
-  try {
-    await journey(process.argv[2]);
-  } catch (e) {
-    if (e instanceof CheckFailed) console.log('FAIL: ' + e.message);
-    else console.log(`FAIL: unexpected ${e && e.name}: ${e && e.message}`);
-    process.exit(1);
-  }
-  console.log('journey: OK');
-}
-
-main();
+steps.run('soap ' + require('soap/package.json').version, 'node-soap', connect);

@@ -1,8 +1,9 @@
 """What the Python stacks of the interop suite (zeep, suds) share: the journey's constants,
-checks that fail the run with expected vs. got, polling a task, and the entry point.
+checks that fail the run with expected vs. got, polling a task, and the entry point. The
+journey's steps are in steps.py; zeep's families.py uses these checks too.
 
-The client calls themselves stay in each stack's own script, written in that stack's idioms;
-this module only looks at the answers, by attribute (both zeep and suds objects allow that).
+Building the client stays in each stack's own script, written in that stack's idioms; this
+module only looks at the answers, by attribute (both zeep and suds objects allow that).
 """
 
 import random

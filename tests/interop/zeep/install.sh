@@ -1,26 +1,5 @@
 #!/usr/bin/env bash
 # Installs Python zeep (pinned) into its own virtualenv under
 # ${CNODE_INTEROP_HOME:-$HOME/.cache/cnode-interop}/zeep/venv; run.sh uses that interpreter.
-# Idempotent: a venv that already has the pinned version is left alone.
-set -euo pipefail
-
-VERSION=4.3.1
-HOME_DIR="${CNODE_INTEROP_HOME:-$HOME/.cache/cnode-interop}/zeep"
-VENV="$HOME_DIR/venv"
-
-if "$VENV/bin/python" -c "import sys, zeep; sys.exit(zeep.__version__ != '$VERSION')" 2>/dev/null; then
-    exit 0
-fi
-
-mkdir -p "$HOME_DIR"
-rm -rf "$VENV"
-# Debian's python3 needs python3-venv for `python3 -m venv` (ensurepip).
-if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
-    rm -rf "$VENV"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q --no-install-recommends python3-venv >/dev/null \
-        || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends python3-venv >/dev/null; }
-    python3 -m venv "$VENV"
-fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "zeep==$VERSION"
-"$VENV/bin/python" -c "import zeep; print('zeep', zeep.__version__, 'in $VENV')"
+# Idempotent (the installer is shared: ../python/install-venv.sh).
+exec bash "$(dirname "$0")/../python/install-venv.sh" zeep 4.3.1 zeep

@@ -2,86 +2,28 @@
 """The interop journey (tests/interop/README.md) through a Python zeep client built from the
 emulator's default WSDL (`/?wsdl`, document/literal wrapped).
 
-Usage: journey.py BASE_URL WORK_DIR   (run.sh calls it; shared checks in ../python/checks.py)
+Usage: journey.py BASE_URL WORK_DIR   (run.sh calls it; the steps, shared with suds, are in
+../python/steps.py and the checks in ../python/checks.py)
 
-Only `client.service.<operation>(keyword=value, ...)` is called, the way zeep users write it:
-arguments the WSDL marks optional (minOccurs="0") are simply left out, structures are dicts.
+Written the way zeep users write it: `zeep.Client(wsdl=wsdl_url)`, structures as plain dicts,
+`client.service.<operation>(keyword=value, ...)` with the arguments the WSDL marks optional
+(minOccurs="0") simply left out.
 """
 
 import zeep
 
-from checks import (CHOICE, LOGIN_PASSWORD, LOGIN_USER, PASSWORD, UNKNOWN_TASK_ID, check,
-                    check_true, poll_to_ok, random_transfer_id, random_user, run, text)
+from checks import run
+from steps import journey as steps
+
+
+def amount(value, currency, colour):
+    # zeep takes a complex type as a dict of its elements.
+    return {"amount": value, "currency": currency, "colour": colour}
 
 
 def journey(base_url, work_dir):
     client = zeep.Client(wsdl=base_url + "?wsdl")
-    service = client.service
-    user = random_user("zeep")
-
-    def task_status(task_id):
-        return service.getTaskStatus(taskId=task_id)
-
-    # 1. Register a new user; merchantData (optional) is left out.
-    resp = service.startRegister(
-        billonUserName=user,
-        billonUserPassword=PASSWORD,
-        userIPEchoice=CHOICE,
-        userARchoice=CHOICE,
-        recoveryEmail1="first@example.com",
-        recoveryEmail2="second@example.com",
-    )
-    tid, polls = poll_to_ok(task_status, "startRegister", resp, "REGISTER")
-    print(f"1. startRegister {user}: task {tid} FINISHED_OK (REGISTER) after {polls} polls")
-
-    # 2. Log in as the documentation's example user.
-    resp = service.startLogin(billonUserName=LOGIN_USER, billonUserPassword=LOGIN_PASSWORD)
-    tid, polls = poll_to_ok(task_status, "startLogin", resp, "LOGIN")
-    print(f"2. startLogin {LOGIN_USER}: task {tid} FINISHED_OK (LOGIN) after {polls} polls")
-
-    # 3. hello reports who is logged in.
-    h = service.hello()
-    check("hello: requestStatus", "SUCCESS", h.requestStatus)
-    check("hello: username", LOGIN_USER, h.username)
-    print(f"3. hello: {h.requestStatus}, username {h.username}")
-
-    # 4. The logged-in user's money.
-    ms = service.getMoneyStatus()
-    check("getMoneyStatus: requestStatus", "SUCCESS", ms.requestStatus)
-    check("getMoneyStatus: freeBalance.amount", 1000000, ms.freeBalance.amount)
-    check("getMoneyStatus: freeBalance.currency", "PLN", ms.freeBalance.currency)
-    balances = ms.balances.item if ms.balances is not None else []
-    check_true("getMoneyStatus: balances has an item", len(balances) >= 1, "at least one item", ms.balances)
-    print(f"4. getMoneyStatus: free {ms.freeBalance.amount} {ms.freeBalance.currency}, {len(balances)} balance(s)")
-
-    # 5. Give money to the new user; peerLocation and the other optional arguments are left out.
-    resp = service.giveMoneyRequest(
-        uniqueTransferId=random_transfer_id("zeep"),
-        type="GIVE_MONEY",
-        amount={"amount": 1500, "currency": "PLN", "colour": 0},
-        username=user,
-        shortDescription="interop",
-    )
-    tid, polls = poll_to_ok(task_status, "giveMoneyRequest", resp, "GIVE_MONEY")
-    print(f"5. giveMoneyRequest 1500 PLN to {user}: task {tid} FINISHED_OK (GIVE_MONEY) after {polls} polls")
-
-    # 6. The money left.
-    ms = service.getMoneyStatus()
-    check("getMoneyStatus (after): requestStatus", "SUCCESS", ms.requestStatus)
-    check("getMoneyStatus (after): freeBalance.amount", 998500, ms.freeBalance.amount)
-    print(f"6. getMoneyStatus: free {ms.freeBalance.amount} {ms.freeBalance.currency}")
-
-    # 7. The history, as CSV, names the new user.
-    report = service.getHistoryReport(format="CSV")
-    check("getHistoryReport: requestStatus", "SUCCESS", report.requestStatus)
-    check_true("getHistoryReport: history contains the new user", user in text(report, "history"),
-               f"a history containing {user}", report.history)
-    print(f"7. getHistoryReport CSV: {report.requestStatus}, {len(report.history)} characters, names {user}")
-
-    # 8. An unknown, well-formed task id.
-    st = service.getTaskStatus(taskId=UNKNOWN_TASK_ID)
-    check("getTaskStatus (unknown id): requestStatus", "ERR_TASK_DOES_NOT_EXIST", st.requestStatus)
-    print(f"8. getTaskStatus {UNKNOWN_TASK_ID}: {st.requestStatus}")
+    steps("zeep", client.service, amount)
 
 
 if __name__ == "__main__":
