@@ -41,14 +41,6 @@ impl Flavour {
         }
     }
 
-    pub fn query_value(self) -> &'static str {
-        match self {
-            Flavour::Document => "",
-            Flavour::Rpc => "rpc",
-            Flavour::Encoded => "encoded",
-        }
-    }
-
     fn describe(self) -> &'static str {
         match self {
             Flavour::Document => "document/literal wrapped (request element {ns1}op with unqualified argument elements; response {ns1}opResponse holding one unqualified return)",

@@ -151,9 +151,7 @@ pub fn dispatch(ctx: &Ctx, call: &Call) -> Result<Reply, Fault> {
     let mut reply = operation(ctx, &args::Args(&call.body))?;
     // Every test run checks every reply against the signature the WSDL is generated from.
     debug_assert_eq!(schema::check_reply(signature.reply, &reply), Ok(()));
-    if call.encoded {
-        schema::encode(signature.reply, &mut reply);
-    }
+    schema::finish(signature.reply, &mut reply, call.encoded);
     Ok(reply)
 }
 
@@ -163,9 +161,7 @@ pub fn error_reply(call: &Call, code: Code) -> Reply {
     let reply_type =
         find(&call.operation).map_or(&schema::STATUS_RESPONSE, |(signature, _)| signature.reply);
     let mut reply = schema::empty_reply(reply_type, code.as_str(), code.description());
-    if call.encoded {
-        schema::encode(reply_type, &mut reply);
-    }
+    schema::finish(reply_type, &mut reply, call.encoded);
     reply
 }
 
@@ -212,7 +208,7 @@ fn task_id_reply(started: Result<TaskId, Code>) -> Reply {
         Ok(id) => (Code::Success, id.to_string()),
         Err(code) => (code, String::new()),
     };
-    with_status(Reply::typed("vuiSoapTaskIdResponse"), code).field("taskId", task_id)
+    with_status(Reply::new(), code).field("taskId", task_id)
 }
 
 /// The logged-in user's password check shared by the password operations.

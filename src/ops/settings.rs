@@ -14,9 +14,7 @@ pub fn read_settings(ctx: &Ctx, _: &Args) -> Result<Reply, Fault> {
     let json = |map: &serde_json::Map<String, serde_json::Value>| {
         serde_json::to_string(map).unwrap_or_default()
     };
-    let mut reply = status_reply(Code::Success)
+    Ok(status_reply(Code::Success)
         .field("machineSettingsJson", json(&machine))
-        .field("userSettingsJson", json(&world.node.user_settings));
-    reply.xsi_type = Some("vuiReadSettingsResponse");
-    Ok(reply)
+        .field("userSettingsJson", json(&world.node.user_settings)))
 }

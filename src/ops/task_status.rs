@@ -39,7 +39,7 @@ fn is_well_formed(id: &str) -> bool {
 
 /// Every field is always written, in the WSDL's order; empty when there is no task.
 fn reply(asked_id: &str, found: Result<TaskView, Code>) -> Reply {
-    let reply = Reply::typed("vuiSoapGetTaskStatusResponse");
+    let reply = Reply::new();
     match found {
         Ok(task) => with_status(
             reply
