@@ -3,7 +3,7 @@
 //!   cargo build --release --example parse_count
 //!   valgrind --tool=callgrind --callgrind-out-file=/dev/null \
 //!       target/release/examples/parse_count 20000 [give]
-use cnode_emulator::soap::{parse_call, ParseLimits};
+use cnode_emulator::cnode::soap::{parse_call, ParseLimits};
 fn main() {
     let doc = include_str!(
         "../fixtures/exchanges/get-task-status-seed-example/01-getTaskStatus.request.xml"

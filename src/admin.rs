@@ -9,13 +9,11 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::engine::status::Status;
-use crate::engine::task::Progression;
-use crate::engine::task::TaskId;
-use crate::engine::world::WorldPatch;
+use crate::cnode::world::WorldPatch;
+use crate::engine::task::{Progression, TaskId};
 use crate::engine::{ForceError, OutcomeRule, TaskDetail, TaskFilter};
 use crate::faults::FaultPlan;
-use crate::http::AppState;
+use crate::state::{AppState, FrontDoor};
 use crate::units::parse_duration;
 
 const OPENAPI: &str = include_str!("admin/openapi.json");
@@ -24,6 +22,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/openapi.json", web::get().to(openapi))
         .route("/tasks", web::get().to(list_tasks))
+        .route("/tasks", web::post().to(create_task))
         .route("/tasks/{id}", web::get().to(get_task))
         .route("/tasks/{id}", web::delete().to(delete_task))
         .route("/tasks/{id}/force", web::post().to(force_task))
@@ -108,8 +107,29 @@ fn bad_request(message: impl AsRef<str>) -> Problem {
     problem(StatusCode::BAD_REQUEST, message.as_ref())
 }
 
-fn task_id(text: &str) -> Result<TaskId, Problem> {
-    TaskId::parse(text).ok_or_else(|| problem(StatusCode::NOT_FOUND, "no such task"))
+/// `?frontDoor=...` on a task's routes: which door's id the path names (CNode's by default).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DoorQuery {
+    front_door: Option<String>,
+}
+
+fn front_door<'s>(state: &'s AppState, name: Option<&str>) -> Result<&'s dyn FrontDoor, Problem> {
+    state.front_door(name).ok_or_else(|| {
+        bad_request(format!(
+            "no front door \"{}\" (cnode, mobizon, bitrix24)",
+            name.unwrap_or_default()
+        ))
+    })
+}
+
+/// The task a route names: its id in the path, its door in `?frontDoor=`.
+fn task_id(req: &HttpRequest, state: &AppState, text: &str) -> Result<TaskId, Problem> {
+    let query = web::Query::<DoorQuery>::from_query(req.query_string())
+        .map_err(|e| bad_request(e.to_string()))?;
+    front_door(state, query.front_door.as_deref())?
+        .parse_id(text)
+        .ok_or_else(|| problem(StatusCode::NOT_FOUND, "no such task"))
 }
 
 async fn openapi(req: HttpRequest, state: web::Data<AppState>) -> Answer {
@@ -122,6 +142,7 @@ async fn openapi(req: HttpRequest, state: web::Data<AppState>) -> Answer {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct TaskQuery {
+    front_door: Option<String>,
     #[serde(rename = "type")]
     type_name: Option<String>,
     status: Option<String>,
@@ -137,18 +158,23 @@ async fn list_tasks(req: HttpRequest, state: web::Data<AppState>) -> Answer {
     authorized(&req, &state)?;
     let query = web::Query::<TaskQuery>::from_query(req.query_string())
         .map_err(|e| bad_request(e.to_string()))?;
-    let status = match &query.status {
-        Some(name) => Some(
-            Status::parse(name)
-                .ok_or_else(|| bad_request(format!("\"{name}\" is not a task status")))?,
-        ),
-        None => None,
-    };
+    if let Some(name) = &query.status {
+        let door = query.front_door.as_deref();
+        let known = state
+            .engine
+            .task_types()
+            .iter()
+            .any(|t| door.is_none_or(|d| d == t.door.name) && t.statuses.parse(name).is_some());
+        if !known {
+            return Err(bad_request(format!("\"{name}\" is not a task status")));
+        }
+    }
     let filter = TaskFilter {
+        front_door: query.front_door.clone(),
         type_name: query.type_name.clone(),
-        status,
+        status: query.status.clone(),
         finished: query.finished,
-        unique_transfer_id: query.unique_transfer_id.clone(),
+        key: query.unique_transfer_id.clone(),
         created_before: query.created_before,
         created_after: query.created_after,
     };
@@ -163,7 +189,7 @@ async fn get_task(req: HttpRequest, path: web::Path<String>, state: web::Data<Ap
     authorized(&req, &state)?;
     let task = state
         .engine
-        .task_detail(task_id(&path)?)
+        .task_detail(task_id(&req, &state, &path)?)
         .ok_or_else(|| problem(StatusCode::NOT_FOUND, "no such task"))?;
     Ok(HttpResponse::Ok().json(task))
 }
@@ -174,7 +200,7 @@ async fn delete_task(
     state: web::Data<AppState>,
 ) -> Answer {
     authorized(&req, &state)?;
-    if state.engine.delete_task(task_id(&path)?) {
+    if state.engine.delete_task(task_id(&req, &state, &path)?) {
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(problem(StatusCode::NOT_FOUND, "no such task"))
@@ -199,7 +225,7 @@ async fn force_task(
     state: web::Data<AppState>,
 ) -> Answer {
     authorized(&req, &state)?;
-    let id = task_id(&path)?;
+    let id = task_id(&req, &state, &path)?;
     let force: Force = serde_json::from_slice(&body).map_err(|e| bad_request(e.to_string()))?;
     let names: Vec<String> = force
         .path
@@ -210,18 +236,71 @@ async fn force_task(
     if names.is_empty() {
         return Err(bad_request("give a status or a path"));
     }
-    let statuses = names
-        .iter()
-        .map(|name| {
-            Status::parse(name)
-                .ok_or_else(|| bad_request(format!("\"{name}\" is not a task status")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
     moved(
         state
             .engine
-            .force(id, statuses, force.progress_percent, force.additional_info),
+            .force(id, &names, force.progress_percent, force.additional_info),
     )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CreateTask {
+    /// The front door whose task it is (CNode when absent).
+    front_door: Option<String>,
+    #[serde(rename = "type")]
+    type_name: String,
+    /// The statuses to walk from the first, one per step; absent: the type's own story
+    /// where its door has one.
+    path: Option<Vec<String>>,
+    #[serde(default)]
+    detail: Map<String, Value>,
+}
+
+/// Starts a task of any front door that walks a given path (dialects.md 0.3): for doors
+/// whose creating calls are not served, and for tests that want a task without its story.
+async fn create_task(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    let create: CreateTask =
+        serde_json::from_slice(&body).map_err(|e| bad_request(e.to_string()))?;
+    let door = front_door(&state, create.front_door.as_deref())?;
+    let task_type = state
+        .engine
+        .task_types()
+        .iter()
+        .find(|t| t.door == door.door() && t.name == create.type_name)
+        .ok_or_else(|| {
+            bad_request(format!(
+                "\"{}\" is not a task type of {}",
+                create.type_name,
+                door.door().name
+            ))
+        })?;
+    let path = match &create.path {
+        None => None,
+        Some(names) => Some(
+            names
+                .iter()
+                .map(|name| {
+                    task_type
+                        .statuses
+                        .parse(name)
+                        .ok_or_else(|| bad_request(format!("\"{name}\" is not a task status")))
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    };
+    let id = door
+        .start_dictated(task_type, path, create.detail)
+        .map_err(|e| problem(StatusCode::SERVICE_UNAVAILABLE, &e))?;
+    let task = state
+        .engine
+        .task_detail(id)
+        .ok_or_else(|| problem(StatusCode::INTERNAL_SERVER_ERROR, "the task is gone"))?;
+    let mut answer = serde_json::to_value(task)
+        .map_err(|e| problem(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))?;
+    answer["id"] = id.as_str().into();
+    Ok(HttpResponse::Created().json(answer))
 }
 
 /// The answer to a force or a step: the task as it now stands.
@@ -233,6 +312,9 @@ fn moved(result: Result<TaskDetail, ForceError>) -> Answer {
             StatusCode::CONFLICT,
             &format!("the task is already final ({status})"),
         )),
+        Err(ForceError::UnknownStatus(name)) => {
+            Err(bad_request(format!("\"{name}\" is not a task status")))
+        }
     }
 }
 
@@ -243,7 +325,7 @@ async fn step_task(
     state: web::Data<AppState>,
 ) -> Answer {
     authorized(&req, &state)?;
-    moved(state.engine.step(task_id(&path)?))
+    moved(state.engine.step(task_id(&req, &state, &path)?))
 }
 
 async fn list_rules(req: HttpRequest, state: web::Data<AppState>) -> Answer {
@@ -255,7 +337,10 @@ async fn add_rule(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>
     authorized(&req, &state)?;
     let rule: OutcomeRule =
         serde_json::from_slice(&body).map_err(|e| bad_request(e.to_string()))?;
-    let id = state.engine.add_rule(rule).map_err(bad_request)?;
+    let id = state
+        .engine
+        .add_rule(rule)
+        .map_err(|e| bad_request(e.to_string()))?;
     Ok(HttpResponse::Created().json(json!({ "id": id })))
 }
 
@@ -281,10 +366,12 @@ async fn progressions(req: HttpRequest, state: web::Data<AppState>) -> Answer {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct SetProgression {
-    /// A task type, or `*` for every type not named.
+    /// A task type, or `*` for every type not named (of `frontDoor` when one is given).
     #[serde(rename = "type")]
     type_name: String,
+    front_door: Option<String>,
     /// immediate, timed, per_poll or manual.
     mode: String,
     /// timed: how long each step takes.
@@ -320,7 +407,11 @@ async fn set_progression(req: HttpRequest, body: web::Bytes, state: web::Data<Ap
             )))
         }
     };
-    state.engine.set_progression(&set.type_name, progression);
+    let key = match (&set.front_door, set.type_name.as_str()) {
+        (Some(door), "*") => format!("{}/*", front_door(&state, Some(door))?.door().name),
+        _ => set.type_name.clone(),
+    };
+    state.engine.set_progression(&key, progression);
     Ok(HttpResponse::Ok().json(state.engine.progressions()))
 }
 
@@ -390,7 +481,7 @@ async fn advance(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>)
 async fn world(req: HttpRequest, state: web::Data<AppState>) -> Answer {
     authorized(&req, &state)?;
     state.engine.catch_up();
-    let world = serde_json::to_value(&*state.engine.world())
+    let world = serde_json::to_value(&*state.node.world())
         .map_err(|e| problem(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))?;
     Ok(HttpResponse::Ok().json(world))
 }
@@ -400,14 +491,14 @@ async fn patch_world(req: HttpRequest, body: web::Bytes, state: web::Data<AppSta
     authorized(&req, &state)?;
     let patch: WorldPatch =
         serde_json::from_slice(&body).map_err(|e| bad_request(e.to_string()))?;
-    state.engine.patch_world(patch).map_err(bad_request)?;
+    state.node.patch_world(patch).map_err(bad_request)?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 async fn reset_world(req: HttpRequest, state: web::Data<AppState>) -> Answer {
     authorized(&req, &state)?;
-    let engine = state.engine.clone();
-    off_the_worker(move || engine.reset_world()).await?;
+    let node = state.node.clone();
+    off_the_worker(move || node.reset_world()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -457,7 +548,7 @@ async fn reset(req: HttpRequest, state: web::Data<AppState>) -> Answer {
     // All in one piece of work, so a client that hangs up cannot leave a half-reset.
     let all = state.clone();
     off_the_worker(move || {
-        all.engine.reset();
+        all.reset();
         all.journal.clear();
         all.faults.clear();
     })

@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 
-use crate::engine::world::WorldFile;
+use crate::cnode::ops::{Code, OpsConfig};
+use crate::cnode::soap::ParseLimits;
+use crate::cnode::world::WorldFile;
+use crate::cnode::CnodeConfig;
 use crate::engine::EngineConfig;
-use crate::ops::{Code, OpsConfig};
-use crate::soap::ParseLimits;
 use crate::units::{parse_duration, parse_size};
 
 /// Everything the emulator needs to start.
@@ -18,6 +19,11 @@ pub struct Settings {
     pub listen: SocketAddr,
     pub world: WorldFile,
     pub engine: EngineConfig,
+    pub cnode: CnodeConfig,
+    pub mobizon: crate::mobizon::Config,
+    pub bitrix24: crate::bitrix24::Config,
+    /// Which front doors are served.
+    pub doors: Doors,
     pub ops: OpsConfig,
     /// Largest request body accepted, in bytes; larger ones get HTTP 413.
     pub max_body: usize,
@@ -46,6 +52,10 @@ impl Default for Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 9091)),
             world: WorldFile::default_world(),
             engine: EngineConfig::default(),
+            cnode: CnodeConfig::default(),
+            mobizon: Default::default(),
+            bitrix24: Default::default(),
+            doors: Doors::default(),
             ops: OpsConfig::default(),
             max_body: 4 << 20,
             parse_limits: ParseLimits::default(),
@@ -58,6 +68,48 @@ impl Default for Settings {
             request_timeout: Duration::from_secs(10),
             max_connections: 10_000,
         }
+    }
+}
+
+/// Which front doors are served; a door switched off answers its paths as unknown (404).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Doors {
+    pub cnode: bool,
+    pub mobizon: bool,
+    pub bitrix24: bool,
+}
+
+impl Default for Doors {
+    fn default() -> Doors {
+        Doors {
+            cnode: true,
+            mobizon: true,
+            bitrix24: true,
+        }
+    }
+}
+
+impl Doors {
+    pub const NAMES: &'static [&'static str] = &["cnode", "mobizon", "bitrix24"];
+
+    /// Every door but those named (`--off mobizon,bitrix24`).
+    fn all_but(off: &[String]) -> Result<Doors, String> {
+        let mut doors = Doors::default();
+        for name in off {
+            match name.trim() {
+                "cnode" => doors.cnode = false,
+                "mobizon" => doors.mobizon = false,
+                "bitrix24" => doors.bitrix24 = false,
+                "" => {}
+                other => {
+                    return Err(format!(
+                        "--off {other}: not a front door (one of {})",
+                        Doors::NAMES.join(", ")
+                    ))
+                }
+            }
+        }
+        Ok(doors)
     }
 }
 
@@ -77,6 +129,16 @@ pub struct Cli {
     /// How long a task can be looked up, counted from its creation (e.g. 90s, 10m, 1h).
     #[arg(long, env = "CNODE_TASK_TTL", value_name = "DURATION", default_value = "1h", value_parser = parse_duration)]
     pub task_ttl: Duration,
+
+    /// Front doors not to serve (comma-separated: cnode, mobizon, bitrix24); their paths answer 404.
+    #[arg(long, env = "CNODE_OFF", value_name = "DOORS", value_delimiter = ',')]
+    pub off: Vec<String>,
+
+    /// Front doors that enforce their service's polling advice (mobizon: once a second per
+    /// key; bitrix24: once a minute per process), answering a too-fast poll with the
+    /// service's rate-limit error on the virtual clock.
+    #[arg(long, env = "CNODE_STRICT_RATE", value_name = "DOORS", value_delimiter = ',', value_parser = ["mobizon", "bitrix24"])]
+    pub strict_rate: Vec<String>,
 
     /// World file (TOML) to start from; default: the embedded fixtures/world/default.toml.
     #[arg(long, env = "CNODE_WORLD", value_name = "FILE")]
@@ -227,9 +289,20 @@ impl Cli {
             listen,
             world,
             engine: EngineConfig {
+                max_tasks: self.max_tasks,
+            },
+            cnode: CnodeConfig {
                 task_ttl: self.task_ttl,
                 step: self.pace,
-                max_tasks: self.max_tasks,
+            },
+            doors: Doors::all_but(&self.off)?,
+            mobizon: crate::mobizon::Config {
+                strict_rate: self.strict_rate.iter().any(|d| d == "mobizon"),
+                ..Default::default()
+            },
+            bitrix24: crate::bitrix24::Config {
+                strict_rate: self.strict_rate.iter().any(|d| d == "bitrix24"),
+                ..Default::default()
             },
             ops: OpsConfig { task_not_found },
             max_body: self.max_body,
@@ -268,8 +341,8 @@ mod tests {
         ]);
         let settings = cli.into_settings().unwrap();
         assert_eq!(settings.listen.port(), 0);
-        assert_eq!(settings.engine.task_ttl, Duration::from_secs(2));
-        assert_eq!(settings.engine.step, Duration::ZERO);
+        assert_eq!(settings.cnode.task_ttl, Duration::from_secs(2));
+        assert_eq!(settings.cnode.step, Duration::ZERO);
         assert_eq!(settings.ops.task_not_found, Code::TaskDoesNotExists);
     }
 }

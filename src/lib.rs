@@ -1,21 +1,26 @@
-//! cnode-emulator: a stand-in for Billon's Corporate Node SOAP API.
+//! cnode-emulator: one task engine with several front doors, each a stand-in for a real
+//! asynchronous-task API under its real paths: Billon's Corporate Node (SOAP, [`cnode`]),
+//! Mobizon's Taskqueue ([`mobizon`]) and Bitrix24's `configuration.import.*` ([`bitrix24`]).
 //!
-//! A request travels one way: bytes → [`soap`] (envelope to a call) → [`ops`] (one file per
-//! operation) → [`engine`] (tasks, world, clock) → back out as a reply envelope.
-//! [`startup`] and [`http`] wire it to actix-web; [`TestServer`] runs it inside a test.
+//! A request travels one way: bytes → a front door's wire (envelope or form/JSON to a call)
+//! → its operations → the [`engine`] (tasks, clock) and the door's world → back out in the
+//! door's own format. [`startup`] and [`http`] wire it to actix-web; [`admin`] is the
+//! control plane every door shares; [`TestServer`] runs it inside a test.
 
 pub mod admin;
+pub mod bitrix24;
+pub mod cnode;
 pub mod config;
 pub mod engine;
 pub mod faults;
 pub mod http;
 pub mod journal;
-pub mod ops;
-pub mod soap;
+pub mod mobizon;
 pub mod startup;
+pub mod state;
 pub mod testing;
 pub mod units;
-pub mod wsdl;
+pub mod world;
 
 pub use config::Settings;
 pub use testing::TestServer;

@@ -9,11 +9,15 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::{web, App, HttpServer};
 use tokio::sync::watch;
 
+use crate::bitrix24::Bitrix24;
+use crate::cnode::Node;
 use crate::config::Settings;
 use crate::engine::clock::Clock;
 use crate::engine::{ticker, Engine};
-use crate::http::{self, AppState};
+use crate::http;
 use crate::journal::Journal;
+use crate::mobizon::Mobizon;
+use crate::state::AppState;
 
 pub struct Emulator {
     server: Server,
@@ -31,9 +35,25 @@ impl Emulator {
         } else {
             Clock::running()
         });
-        let engine = Arc::new(Engine::new(&settings.world, settings.engine, clock));
+        let types = crate::cnode::task::TaskKind::task_types()
+            .chain(Mobizon::task_types())
+            .chain(Bitrix24::task_types())
+            .collect();
+        let engine = Arc::new(Engine::new(settings.engine, clock, types));
+        let world = &settings.world;
         // Built once, outside the factory closure, so every worker shares one engine.
         let state = web::Data::new(AppState {
+            node: Arc::new(Node::new(engine.clone(), settings.cnode, world)),
+            mobizon: Arc::new(Mobizon::new(
+                engine.clone(),
+                settings.mobizon,
+                &world.mobizon,
+            )),
+            bitrix24: Arc::new(Bitrix24::new(
+                engine.clone(),
+                settings.bitrix24,
+                &world.bitrix24,
+            )),
             engine: engine.clone(),
             ops: settings.ops,
             parse_limits: settings.parse_limits,
@@ -45,6 +65,7 @@ impl Emulator {
         });
         let handle = state.clone();
         let admin_here = settings.admin && settings.admin_listen.is_none();
+        let doors = settings.doors;
         let admin = match settings.admin_listen.filter(|_| settings.admin) {
             None => None,
             Some(listen) => {
@@ -67,7 +88,7 @@ impl Emulator {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
-                .configure(|config| http::routes(config, admin_here))
+                .configure(|config| http::routes(config, admin_here, &doors))
         });
         let workers = settings
             .workers

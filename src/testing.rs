@@ -2,7 +2,7 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use cnode_emulator::engine::status::Status;
+//! use cnode_emulator::cnode::status::Status;
 //! use cnode_emulator::engine::TaskFilter;
 //! use cnode_emulator::{Settings, TestServer};
 //!
@@ -34,13 +34,13 @@ use std::time::Duration;
 use actix_web::dev::ServerHandle;
 use actix_web::web;
 
+use crate::cnode::status::Status;
+use crate::cnode::task::parse_task_id;
 use crate::config::Settings;
-use crate::engine::status::Status;
-use crate::engine::task::TaskId;
 use crate::engine::{Engine, ForceError, TaskDetail, TaskFilter};
-use crate::http::AppState;
 use crate::journal::Exchange;
 use crate::startup::Emulator;
+use crate::state::AppState;
 
 pub struct TestServer {
     addr: SocketAddr,
@@ -59,8 +59,16 @@ impl Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             workers: Some(1),
             frozen_clock: true,
-            engine: crate::engine::EngineConfig {
+            cnode: crate::cnode::CnodeConfig {
                 step: std::time::Duration::ZERO,
+                ..Default::default()
+            },
+            mobizon: crate::mobizon::Config {
+                pace: std::time::Duration::ZERO,
+                ..Default::default()
+            },
+            bitrix24: crate::bitrix24::Config {
+                pace: std::time::Duration::ZERO,
                 ..Default::default()
             },
             ..Settings::default()
@@ -125,6 +133,11 @@ impl TestServer {
         &self.engine
     }
 
+    /// The CNode front door: its world, and its tasks as getTaskStatus shows them.
+    pub fn node(&self) -> &Arc<crate::cnode::Node> {
+        &self.state.node
+    }
+
     /// Moves the emulator's clock forward; every step and expiry that comes due happens
     /// before this returns.
     pub fn advance(&self, by: Duration) {
@@ -146,15 +159,22 @@ impl TestServer {
         self.engine.tasks(filter)
     }
 
-    /// One task with its history, by the id a client was given.
+    /// One CNode task with its history, by the id a client was given.
     pub fn task(&self, id: &str) -> Option<TaskDetail> {
-        self.engine.task_detail(TaskId::parse(id)?)
+        self.engine.task_detail(parse_task_id(id)?)
     }
 
-    /// Moves a task along `path` (the first status now), as `POST /__admin/tasks/{id}/force`.
+    /// One task of any front door (`cnode`, `mobizon`, `bitrix24`), by the id its client was given.
+    pub fn door_task(&self, front_door: &str, id: &str) -> Option<TaskDetail> {
+        let id = self.state.front_door(Some(front_door))?.parse_id(id)?;
+        self.engine.task_detail(id)
+    }
+
+    /// Moves a CNode task along `path` (the first status now), as `POST /__admin/tasks/{id}/force`.
     pub fn force(&self, id: &str, path: Vec<Status>) -> Result<TaskDetail, ForceError> {
-        let id = TaskId::parse(id).ok_or(ForceError::NoSuchTask)?;
-        self.engine.force(id, path, None, None)
+        let id = parse_task_id(id).ok_or(ForceError::NoSuchTask)?;
+        let names: Vec<String> = path.iter().map(|s| s.as_str().to_owned()).collect();
+        self.engine.force(id, &names, None, None)
     }
 
     /// How many journalled SOAP calls (of one operation, or all) were made.
@@ -167,9 +187,9 @@ impl TestServer {
         self.state.journal.entries(operation, limit)
     }
 
-    /// Tasks, world and journal back to the start.
+    /// Tasks, worlds and journal back to the start.
     pub fn reset(&self) {
-        self.engine.reset();
+        self.state.reset();
         self.state.journal.clear();
         self.state.faults.clear();
     }

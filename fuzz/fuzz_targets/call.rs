@@ -6,10 +6,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use cnode_emulator::engine::clock::Clock;
-use cnode_emulator::engine::world::WorldFile;
+use cnode_emulator::cnode::world::WorldFile;
 use cnode_emulator::engine::{Engine, EngineConfig};
-use cnode_emulator::ops::{self, Ctx, OpsConfig};
-use cnode_emulator::soap::{parse_call, write_fault, write_reply, ParseLimits};
+use cnode_emulator::cnode::ops::{self, Ctx, OpsConfig};
+use cnode_emulator::cnode::soap::{parse_call, write_fault, write_reply, ParseLimits};
 use libfuzzer_sys::fuzz_target;
 
 /// Inputs between two resets, so the store and the world stay small.

@@ -1,24 +1,27 @@
 //! The engine as test harnesses drive it: listing, inspecting, deleting and forcing tasks,
-//! and putting everything back to the start. Used by the admin API and `TestServer`.
+//! outcome rules, progressions, and putting everything back to the start. Used by the admin
+//! API and `TestServer`, for every front door alike, in each task type's own status names.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::clock::Millis;
-use super::jobs::Scripted;
-use super::status::Status;
-use super::task::{Job, Progression, Step, Task, TaskId};
-use super::world::World;
+use super::scripted::Scripted;
+use super::task::{Job, Progression, StatusCode, Step, Task, TaskId, TaskType, Vocabulary};
 use super::{lock, Engine};
 
 /// Which tasks a listing shows.
 #[derive(Clone, Debug, Default)]
 pub struct TaskFilter {
+    /// A front door's name (`cnode`, `bitrix24`, ...).
+    pub front_door: Option<String>,
     pub type_name: Option<String>,
-    pub status: Option<Status>,
+    /// A status name, as the task's type spells it.
+    pub status: Option<String>,
     pub finished: Option<bool>,
-    pub unique_transfer_id: Option<String>,
+    /// The key the front door finds the task by (CNode's uniqueTransferId).
+    pub key: Option<String>,
     pub created_before: Option<DateTime<Utc>>,
     pub created_after: Option<DateTime<Utc>>,
 }
@@ -27,17 +30,21 @@ pub struct TaskFilter {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskDetail {
+    pub front_door: &'static str,
     pub task_id: String,
     #[serde(rename = "type")]
     pub type_name: &'static str,
     pub status: &'static str,
     pub finished: bool,
     pub progress_percent: u8,
+    /// The task's detail document (CNode's additionalInfo; the name kept for CNode's users).
     pub additional_info: Map<String, Value>,
-    pub unique_transfer_id: Option<String>,
+    /// The task's key (CNode's uniqueTransferId, whose users read it under this name).
+    #[serde(rename = "uniqueTransferId")]
+    pub key: Option<String>,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
-    pub expires: DateTime<Utc>,
+    pub expires: Option<DateTime<Utc>>,
     /// When the next step is due; `None` when final or parked.
     pub next_step: Option<DateTime<Utc>>,
     pub history: Vec<HistoryStep>,
@@ -56,22 +63,52 @@ pub struct HistoryStep {
 pub struct OutcomeRule {
     #[serde(default)]
     pub id: u64,
-    /// The task type (GIVE_MONEY, PAYMENT_REQUEST, ...).
+    /// The front door whose tasks it dictates; any whose statuses the path names when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub front_door: Option<String>,
+    /// The task type (GIVE_MONEY, configuration.import, ...).
     #[serde(rename = "type")]
     pub type_name: Option<String>,
     /// The other user of the task: receiver, payer, cashier.
     pub username: Option<String>,
-    /// A uniqueTransferId pattern where `*` stands for any text.
+    /// A key (uniqueTransferId) pattern where `*` stands for any text.
     pub unique_transfer_id: Option<String>,
     pub path: Vec<String>,
     pub times: Option<u32>,
+}
+
+/// A rule as it is kept: its path parsed once, in the vocabulary it names statuses of.
+pub(super) struct Rule {
+    spec: OutcomeRule,
+    vocabulary: &'static Vocabulary,
+    path: Vec<StatusCode>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum ForceError {
     NoSuchTask,
     /// A final task never changes again.
-    AlreadyFinal(Status),
+    AlreadyFinal(&'static str),
+    /// A name the task's type has no status for.
+    UnknownStatus(String),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum RuleError {
+    NoPath,
+    /// No task type the rule could match has every status its path names.
+    UnknownStatus(String),
+    UnknownType(String),
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RuleError::NoPath => f.write_str("a rule needs a path"),
+            RuleError::UnknownStatus(name) => write!(f, "\"{name}\" is not a task status"),
+            RuleError::UnknownType(name) => write!(f, "\"{name}\" is not a task type"),
+        }
+    }
 }
 
 impl Engine {
@@ -110,15 +147,22 @@ impl Engine {
     fn matches(&self, filter: &TaskFilter, task: &Task) -> bool {
         let created = || self.clock.wall(task.created_at);
         filter
-            .type_name
+            .front_door
             .as_deref()
-            .is_none_or(|t| t == task.job.type_name())
-            && filter.status.is_none_or(|s| s == task.status)
-            && filter.finished.is_none_or(|f| f == task.status.is_final())
+            .is_none_or(|d| d == task.task_type.door.name)
             && filter
-                .unique_transfer_id
+                .type_name
                 .as_deref()
-                .is_none_or(|u| task.unique_transfer_id.as_deref() == Some(u))
+                .is_none_or(|t| t == task.task_type.name)
+            && filter
+                .status
+                .as_deref()
+                .is_none_or(|s| s == task.status_name())
+            && filter.finished.is_none_or(|f| f == task.is_final())
+            && filter
+                .key
+                .as_deref()
+                .is_none_or(|k| task.key.as_deref() == Some(k))
             && filter.created_before.is_none_or(|t| created() < t)
             && filter.created_after.is_none_or(|t| created() > t)
     }
@@ -128,6 +172,7 @@ impl Engine {
         let now = self.clock.now();
         self.store.with_task(id, now, |task| {
             self.advance(task, now);
+            self.keep_due(task);
             self.detail(task, now)
         })
     }
@@ -137,23 +182,33 @@ impl Engine {
         let Some(mut task) = self.store.take(id) else {
             return false;
         };
+        self.due.remove(id);
         self.abandon(&mut task, self.clock.now());
         true
     }
 
     /// Moves a task to the first of `path` now, and along the rest one step per pace; the
     /// task's own job is set aside. A path that ends in a status that is not final parks the
-    /// task there until it is forced again.
+    /// task there until it is forced again. Names are the task type's own.
     pub fn force(
         &self,
         id: TaskId,
-        path: Vec<Status>,
+        path: &[String],
         progress: Option<u8>,
         info: Option<Map<String, Value>>,
     ) -> Result<TaskDetail, ForceError> {
         self.move_unfinished(id, |task, now| {
+            let path = path
+                .iter()
+                .map(|name| {
+                    task.task_type
+                        .statuses
+                        .parse(name)
+                        .ok_or_else(|| ForceError::UnknownStatus(name.clone()))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             self.abandon(task, now);
-            task.job = Box::new(Scripted::new(task.job.type_name(), path));
+            task.job = Box::new(Scripted::new(task.task_type, path));
             task.next_step_at = Some(now);
             self.advance(task, now);
             if let Some(progress) = progress {
@@ -162,6 +217,7 @@ impl Engine {
             if let Some(info) = info {
                 task.info.extend(info);
             }
+            Ok(())
         })
     }
 
@@ -169,48 +225,74 @@ impl Engine {
     fn move_unfinished(
         &self,
         id: TaskId,
-        change: impl FnOnce(&mut Task, Millis),
+        change: impl FnOnce(&mut Task, Millis) -> Result<(), ForceError>,
     ) -> Result<TaskDetail, ForceError> {
         self.catch_up();
         let now = self.clock.now();
         let outcome = self.store.with_task(id, now, |task| {
             self.advance(task, now);
-            if task.status.is_final() {
-                return Err(ForceError::AlreadyFinal(task.status));
-            }
-            change(task, now);
-            Ok((task.due_key(), self.detail(task, now)))
+            let changed = if task.is_final() {
+                Err(ForceError::AlreadyFinal(task.status_name()))
+            } else {
+                change(task, now)
+            };
+            self.keep_due(task);
+            changed.map(|()| self.detail(task, now))
         });
-        let (next, detail) = outcome.ok_or(ForceError::NoSuchTask)??;
-        if let Some(at) = next {
-            self.due.push(at, id);
-        }
-        Ok(detail)
+        outcome.ok_or(ForceError::NoSuchTask)?
     }
 
-    /// Adds a rule (its path must name statuses); answers its id.
-    pub fn add_rule(&self, mut rule: OutcomeRule) -> Result<u64, String> {
-        for name in &rule.path {
-            Status::parse(name).ok_or_else(|| format!("\"{name}\" is not a task status"))?;
+    /// Adds a rule, its path parsed in the statuses of the task types it can match; answers
+    /// its id.
+    pub fn add_rule(&self, mut spec: OutcomeRule) -> Result<u64, RuleError> {
+        let first = spec.path.first().ok_or(RuleError::NoPath)?;
+        let candidates: Vec<&'static TaskType> = self
+            .types
+            .iter()
+            .copied()
+            .filter(|t| spec.front_door.as_deref().is_none_or(|d| d == t.door.name))
+            .filter(|t| spec.type_name.as_deref().is_none_or(|n| n == t.name))
+            .collect();
+        if candidates.is_empty() {
+            let named = spec.type_name.clone().or(spec.front_door.clone());
+            return Err(RuleError::UnknownType(named.unwrap_or_default()));
         }
-        if rule.path.is_empty() {
-            return Err("a rule needs a path".into());
-        }
+        let parse = |vocabulary: &Vocabulary| {
+            spec.path
+                .iter()
+                .map(|name| vocabulary.parse(name))
+                .collect::<Option<Vec<_>>>()
+        };
+        let (vocabulary, path) = candidates
+            .iter()
+            .find_map(|t| parse(t.statuses).map(|path| (t.statuses, path)))
+            .ok_or_else(|| {
+                let unknown = spec
+                    .path
+                    .iter()
+                    .find(|name| candidates.iter().all(|t| t.statuses.parse(name).is_none()))
+                    .unwrap_or(first);
+                RuleError::UnknownStatus(unknown.clone())
+            })?;
         let mut rules = lock(&self.rules);
-        rule.id = rules.iter().map(|r| r.id).max().unwrap_or(0) + 1;
-        let id = rule.id;
-        rules.push(rule);
+        spec.id = rules.iter().map(|r| r.spec.id).max().unwrap_or(0) + 1;
+        let id = spec.id;
+        rules.push(Rule {
+            spec,
+            vocabulary,
+            path,
+        });
         Ok(id)
     }
 
     pub fn rules(&self) -> Vec<OutcomeRule> {
-        lock(&self.rules).clone()
+        lock(&self.rules).iter().map(|r| r.spec.clone()).collect()
     }
 
     pub fn remove_rule(&self, id: u64) -> bool {
         let mut rules = lock(&self.rules);
         let before = rules.len();
-        rules.retain(|r| r.id != id);
+        rules.retain(|r| r.spec.id != id);
         rules.len() != before
     }
 
@@ -222,28 +304,32 @@ impl Engine {
     pub(super) fn matching_rule(
         &self,
         job: &dyn Job,
-        unique_transfer_id: Option<&str>,
-    ) -> Option<Vec<Status>> {
+        key: Option<&str>,
+    ) -> Option<Vec<StatusCode>> {
+        let task_type = job.task_type();
         let mut rules = lock(&self.rules);
         let index = rules.iter().position(|rule| {
-            rule.type_name
-                .as_deref()
-                .is_none_or(|t| t == job.type_name())
-                && rule
+            let spec = &rule.spec;
+            std::ptr::eq(rule.vocabulary, task_type.statuses)
+                && spec
+                    .front_door
+                    .as_deref()
+                    .is_none_or(|d| d == task_type.door.name)
+                && spec
+                    .type_name
+                    .as_deref()
+                    .is_none_or(|t| t == task_type.name)
+                && spec
                     .username
                     .as_deref()
                     .is_none_or(|u| job.counterparty() == Some(u))
-                && rule
+                && spec
                     .unique_transfer_id
                     .as_deref()
-                    .is_none_or(|pattern| unique_transfer_id.is_some_and(|uid| glob(pattern, uid)))
+                    .is_none_or(|pattern| key.is_some_and(|key| glob(pattern, key)))
         })?;
-        let path = rules[index]
-            .path
-            .iter()
-            .filter_map(|name| Status::parse(name))
-            .collect();
-        if let Some(times) = rules[index].times.as_mut() {
+        let path = rules[index].path.clone();
+        if let Some(times) = rules[index].spec.times.as_mut() {
             *times = times.saturating_sub(1);
             if *times == 0 {
                 rules.remove(index);
@@ -252,9 +338,10 @@ impl Engine {
         Some(path)
     }
 
-    /// How new tasks of a type (or `*`, every other type) move from now on.
-    pub fn set_progression(&self, type_name: &str, progression: Progression) {
-        lock(&self.progressions).insert(type_name.to_owned(), progression);
+    /// How new tasks move from now on: of a type (its name), of a front door (`door/*`),
+    /// or of every type not named (`*`).
+    pub fn set_progression(&self, key: &str, progression: Progression) {
+        lock(&self.progressions).insert(key.to_owned(), progression);
     }
 
     pub fn progressions(&self) -> std::collections::HashMap<String, Progression> {
@@ -269,61 +356,71 @@ impl Engine {
                 task.polls = 0;
                 self.advance(task, now);
             }
+            Ok(())
         })
     }
 
-    /// Changes the running world (only the keys given); all or nothing.
-    pub fn patch_world(&self, patch: super::world::WorldPatch) -> Result<(), String> {
-        self.catch_up();
-        let now = self.wall_now();
-        self.world().patch(patch, now)
-    }
-
-    /// Every task, rule and progression forgotten and the world as its file describes it.
+    /// Every task, rule and progression forgotten (the front doors reset their worlds).
     pub fn reset(&self) {
         self.clear_rules();
         lock(&self.progressions).clear();
         self.store.clear();
         self.due.clear();
-        *lock(&self.session_task) = None;
-        *self.world() = World::new(&self.initial_world, self.wall_now());
     }
 
-    /// The world as its file describes it. Tasks still running give back what they hold
-    /// in the old world and end FINISHED_ERR_CANCELLED; finished ones are kept.
-    pub fn reset_world(&self) {
+    /// Before a front door's world is put back as its file describes it: its tasks still
+    /// running give back what they hold in the old world and end in their type's
+    /// cancelled status; finished ones are kept.
+    pub fn end_unfinished(&self, door: &str, reason: &str) {
         let now = self.clock.now();
         for id in self.store.ids() {
             self.store.with_task(id, now, |task| {
+                if task.task_type.door.name != door {
+                    return;
+                }
                 self.advance(task, now);
-                if !task.status.is_final() {
+                if !task.is_final() {
                     self.abandon(task, now);
-                    let step = Step::fail(Status::Cancelled, "the world was reset");
+                    let cancelled = task.task_type.statuses.cancelled;
+                    let step =
+                        Step::to(cancelled).with_info((task.task_type.dictated)(cancelled, reason));
                     self.apply(task, step, now);
                 }
+                self.keep_due(task);
             });
         }
-        *self.world() = World::new(&self.initial_world, self.wall_now());
+    }
+
+    /// The due queue's entry for a task: (due time, creation order).
+    pub fn due_entry(&self, id: TaskId) -> Option<(Millis, u64)> {
+        self.due.entry_of(id)
+    }
+
+    /// How many entries the due queue holds.
+    pub fn due_len(&self) -> usize {
+        self.due.len()
     }
 
     fn detail(&self, task: &Task, now: Millis) -> TaskDetail {
         let wall = |at: Millis| self.clock.wall(at);
+        let name = |status| task.task_type.status_name(status);
         TaskDetail {
+            front_door: task.task_type.door.name,
             task_id: task.id.to_string(),
-            type_name: task.job.type_name(),
-            status: task.status.as_str(),
-            finished: task.status.is_final(),
+            type_name: task.task_type.name,
+            status: task.status_name(),
+            finished: task.is_final(),
             progress_percent: task.progress_at(now),
             additional_info: task.info.to_map(),
-            unique_transfer_id: task.unique_transfer_id.as_deref().map(str::to_owned),
+            key: task.key.as_deref().map(str::to_owned),
             created: wall(task.created_at),
             updated: wall(task.updated_at()),
-            expires: wall(task.expires_at),
+            expires: (task.expires_at != Millis::MAX).then(|| wall(task.expires_at)),
             next_step: task.next_step_at.map(wall),
             history: task
                 .history()
                 .map(|(status, at)| HistoryStep {
-                    status: status.as_str(),
+                    status: name(status),
                     at: wall(at),
                 })
                 .collect(),

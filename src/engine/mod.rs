@@ -1,44 +1,37 @@
-//! The engine: tasks and their progression, the simulated world, and the clock.
-//! It knows nothing of XML or HTTP; `ops/` calls it with plain values.
+//! The task core: tasks and their progression, the due queue, expiry and the clock. It
+//! knows no front door: a door declares its task types (with their status vocabularies),
+//! starts tasks with jobs of its own, and reads them back as plain values. It knows
+//! nothing of XML, JSON shapes or HTTP.
 
 pub mod clock;
 mod control;
-
-pub use control::{ForceError, HistoryStep, OutcomeRule, TaskDetail, TaskFilter};
-pub mod jobs;
-pub mod status;
+mod due;
+pub mod scripted;
 pub mod store;
 pub mod task;
 pub mod ticker;
-pub mod world;
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+pub use control::{ForceError, HistoryStep, OutcomeRule, RuleError, TaskDetail, TaskFilter};
+
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use clock::{Clock, Millis};
-use status::Status;
-use store::{TaskStore, TransferIdInUse};
-use task::{Job, JobRequest, NextIn, Refusal, Step, StepCtx, Task, TaskId};
-use world::{World, WorldFile};
+use due::DueQueue;
+use store::{KeyInUse, TaskStore};
+use task::{Job, JobRequest, Lifetime, NextIn, Progression, Refusal, StatusCode, Step, StepCtx};
+use task::{Task, TaskId, TaskType};
 
 #[derive(Clone, Debug)]
 pub struct EngineConfig {
-    /// How long a task can be looked up, counted from its creation.
-    pub task_ttl: Duration,
-    /// How long each status step takes. Zero: a task reaches its final status at once.
-    pub step: Duration,
-    /// Live tasks the store holds at most; starting one more is refused.
+    /// Live tasks the store holds at most, all front doors together; starting one more is refused.
     pub max_tasks: usize,
 }
 
 impl Default for EngineConfig {
     fn default() -> EngineConfig {
         EngineConfig {
-            task_ttl: Duration::from_secs(3600),
-            step: Duration::from_millis(500),
             max_tasks: 1_000_000,
         }
     }
@@ -47,59 +40,77 @@ impl Default for EngineConfig {
 pub struct Engine {
     clock: Arc<Clock>,
     config: EngineConfig,
-    /// The world file the engine started from, for a reset.
-    initial_world: WorldFile,
-    world: Mutex<World>,
+    /// Every task type the front doors declared, for rules, forcing and the admin API.
+    types: Vec<&'static TaskType>,
     store: TaskStore,
     due: DueQueue,
-    /// The login or registration running now, if any: the node does one at a time.
-    session_task: Mutex<Option<TaskId>>,
     /// Outcomes dictated for future tasks, first match wins.
-    rules: Mutex<Vec<control::OutcomeRule>>,
+    rules: Mutex<Vec<control::Rule>>,
     /// Held while due steps are taken, so they happen in due order whoever takes them.
     stepping: Mutex<()>,
     /// The next task's creation number.
     next_seq: AtomicU64,
-    /// How tasks move, by type (`*` for every type not named).
-    progressions: Mutex<std::collections::HashMap<String, task::Progression>>,
+    /// How tasks move: by type name, `door/*` for a front door's other types, `*` for all
+    /// others; a task type nobody named moves at its door's pace.
+    progressions: Mutex<HashMap<String, Progression>>,
 }
 
-/// What getTaskStatus shows of a task at one instant.
+/// A task to start.
+pub struct NewTask {
+    pub job: Box<dyn Job>,
+    /// A key the front door finds the task by besides its id; one live task per key.
+    pub key: Option<String>,
+    pub lifetime: Lifetime,
+    /// The door's pace: how long a step takes unless a progression says otherwise.
+    pub pace: Millis,
+    /// A path the caller dictated: the task walks it instead of doing its job (an empty
+    /// one: it waits in its first status until forced).
+    pub outcome: Option<Vec<StatusCode>>,
+    /// The detail document the task starts with.
+    pub detail: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A task as its front door shows it at one instant.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TaskView {
     pub id: TaskId,
-    pub type_name: &'static str,
-    pub status: Status,
+    pub task_type: &'static TaskType,
+    pub status: StatusCode,
     pub progress: u8,
-    pub additional_info: String,
+    /// The detail document, as JSON text.
+    pub detail: String,
+}
+
+impl TaskView {
+    pub fn is_final(&self) -> bool {
+        self.task_type.is_final(self.status)
+    }
+
+    pub fn status_name(&self) -> &'static str {
+        self.task_type.status_name(self.status)
+    }
 }
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum StartError {
-    /// A live task already carries this uniqueTransferId.
-    TransferIdInUse,
-    /// A login or registration is already running.
-    SessionTaskRunning,
+    /// A live task of the door already carries this key.
+    KeyInUse,
     /// The store holds `max_tasks` live tasks.
     TooManyTasks,
 }
 
 impl Engine {
-    pub fn new(world: &WorldFile, config: EngineConfig, clock: Arc<Clock>) -> Engine {
-        let initial_world = world.clone();
-        let world = World::new(world, clock.wall(clock.now()));
+    pub fn new(config: EngineConfig, clock: Arc<Clock>, types: Vec<&'static TaskType>) -> Engine {
         Engine {
             clock,
             config,
-            initial_world,
-            world: Mutex::new(world),
+            types,
             store: TaskStore::default(),
             due: DueQueue::default(),
-            session_task: Mutex::new(None),
             rules: Mutex::new(Vec::new()),
             stepping: Mutex::new(()),
             next_seq: AtomicU64::new(0),
-            progressions: Mutex::new(std::collections::HashMap::new()),
+            progressions: Mutex::new(HashMap::new()),
         }
     }
 
@@ -111,88 +122,60 @@ impl Engine {
         &self.config
     }
 
-    /// The world, locked. Keep the guard short, and never take a task while holding it
-    /// (the engine takes a task first, then the world).
-    pub fn world(&self) -> MutexGuard<'_, World> {
-        lock(&self.world)
+    pub fn task_types(&self) -> &[&'static TaskType] {
+        &self.types
     }
 
-    /// Starts a task running `job`, and takes its first steps if they are already due.
-    pub fn start_task(
+    /// Starts a task with the id `mint` gives (asked again while the id is taken), and
+    /// takes its first steps if they are already due.
+    pub fn start(
         &self,
-        job: Box<dyn Job>,
-        unique_transfer_id: Option<String>,
+        new: NewTask,
+        mint: &mut dyn FnMut() -> TaskId,
     ) -> Result<TaskId, StartError> {
-        self.start_task_with_outcome(job, unique_transfer_id, None)
-    }
-
-    /// Starts a task; with an `outcome`, the task walks those statuses instead of doing its
-    /// job (it keeps its type and leaves the world alone).
-    pub fn start_task_with_outcome(
-        &self,
-        job: Box<dyn Job>,
-        unique_transfer_id: Option<String>,
-        outcome: Option<Vec<Status>>,
-    ) -> Result<TaskId, StartError> {
-        let outcome = outcome.or_else(|| self.matching_rule(&*job, unique_transfer_id.as_deref()));
-        let job: Box<dyn Job> = match outcome {
-            Some(path) => Box::new(jobs::Scripted::new(job.type_name(), path)),
-            None => job,
+        let outcome = new
+            .outcome
+            .or_else(|| self.matching_rule(&*new.job, new.key.as_deref()));
+        let first_step = match &outcome {
+            Some(path) if path.is_empty() => NextIn::Never,
+            _ => NextIn::Pace,
         };
-        if job.is_session_job() {
-            let mut running = lock(&self.session_task);
-            if running.is_some_and(|id| self.is_unfinished(id)) {
-                return Err(StartError::SessionTaskRunning);
-            }
-            let id = self.insert_task(job, unique_transfer_id)?;
-            *running = Some(id);
-            return Ok(id);
-        }
-        self.insert_task(job, unique_transfer_id)
-    }
-
-    fn insert_task(
-        &self,
-        job: Box<dyn Job>,
-        unique_transfer_id: Option<String>,
-    ) -> Result<TaskId, StartError> {
+        let job: Box<dyn Job> = match outcome {
+            Some(path) => Box::new(scripted::Scripted::new(new.job.task_type(), path)),
+            None => new.job,
+        };
         // At the cap, a few expired tasks make room (the sweeper frees the rest).
         if self.store.len() >= self.config.max_tasks && self.sweep_up_to(64) == 0 {
             return Err(StartError::TooManyTasks);
         }
         let now = self.clock.now();
-        let progression = self.progression_of(job.type_name());
+        let progression = self.progression_of(job.task_type(), new.pace);
         let mut task = Task::new(
-            self.store.fresh_id(),
+            mint(),
             self.next_seq.fetch_add(1, Ordering::Relaxed),
             now,
-            now.saturating_add(self.config.task_ttl.as_millis() as Millis),
+            new.lifetime,
             progression,
             job,
         );
-        task.unique_transfer_id = unique_transfer_id.map(String::into_boxed_str);
-        self.schedule(&mut task, now, NextIn::Pace);
-        // Stored first, so a transfer id is claimed before the job does anything.
+        task.key = new.key.map(String::into_boxed_str);
+        task.info.extend(new.detail);
+        // Stored first, so a key is claimed before the job does anything.
         let id = self
             .store
-            .insert(task, now)
-            .map_err(|TransferIdInUse| StartError::TransferIdInUse)?;
-        let next_step_at = self.store.with_task(id, now, |task| {
-            {
-                let mut world = self.world();
-                let mut ctx = self.step_ctx(task.id, now, &mut world);
-                task.job.start(&mut ctx);
-            }
+            .insert(task, now, mint)
+            .map_err(|KeyInUse| StartError::KeyInUse)?;
+        self.store.with_task(id, now, |task| {
+            let ctx = self.step_ctx(task.id, now);
+            task.job.start(&ctx);
+            self.schedule(task, now, first_step);
             self.advance(task, now);
-            task.due_key()
+            self.keep_due(task);
         });
-        if let Some(Some(at)) = next_step_at {
-            self.due.push(at, id);
-        }
         Ok(id)
     }
 
-    /// Takes every step that has come due, so the world is as it should be at this instant.
+    /// Takes every step that has come due, so every world is as it should be at this instant.
     ///
     /// Steps are taken one at a time in the order they were due, across all tasks, so a step
     /// due earlier always sees the world before a step due later (two transfers from one
@@ -204,17 +187,14 @@ impl Engine {
         }
         let _stepping = lock(&self.stepping);
         while let Some(id) = self.due.pop_one(now) {
-            let pending = self.store.with_task(id, now, |task| {
+            self.store.with_task(id, now, |task| {
                 self.step_once(task, now);
-                task.due_key()
+                self.keep_due(task);
             });
-            if let Some(Some(at)) = pending {
-                self.due.push(at, id);
-            }
         }
     }
 
-    /// getTaskStatus: the task as it stands; under per-poll progression this poll may be
+    /// A status poll: the task as it stands; under per-poll progression this poll may be
     /// the one that moves it a step.
     pub fn poll(&self, id: TaskId) -> Option<TaskView> {
         self.catch_up();
@@ -227,9 +207,9 @@ impl Engine {
         if let Some(view) = settled? {
             return Some(view);
         }
-        let (view, next) = self.store.with_task(id, now, |task| {
+        self.store.with_task(id, now, |task| {
             self.advance(task, now);
-            if let task::Progression::PerPoll { polls } = task.progression {
+            if let Progression::PerPoll { polls } = task.progression {
                 if task.on_demand {
                     task.polls += 1;
                     if task.polls >= polls.max(1) {
@@ -239,41 +219,36 @@ impl Engine {
                     }
                 }
             }
-            (view(task, now), task.due_key())
-        })?;
-        if let Some(at) = next {
-            self.due.push(at, id);
-        }
-        Some(view)
+            self.keep_due(task);
+            view(task, now)
+        })
     }
 
+    /// The task as it stands, moving nothing a poll would.
     pub fn task(&self, id: TaskId) -> Option<TaskView> {
         self.catch_up();
         let now = self.clock.now();
         self.store.with_task(id, now, |task| {
             self.advance(task, now);
+            self.keep_due(task);
             view(task, now)
         })
     }
 
-    /// Hands a request (cancel, end of series) to a task's job. `None`: no such task.
+    /// Hands a request (cancel, end) to a task's job. `None`: no such task.
     pub fn request(&self, id: TaskId, request: JobRequest) -> Option<Result<(), Refusal>> {
         self.catch_up();
         let now = self.clock.now();
-        let outcome = self.store.with_task(id, now, |task| {
+        self.store.with_task(id, now, |task| {
             self.advance(task, now);
-            let step = {
-                let mut world = self.world();
-                let mut ctx = self.step_ctx(task.id, now, &mut world);
-                task.job.on_request(request, task.status, &mut ctx)?
-            };
-            self.apply(task, step, now);
-            Ok(task.due_key())
-        })?;
-        if let Ok(Some(at)) = outcome {
-            self.due.push(at, id);
-        }
-        Some(outcome.map(drop))
+            let ctx = self.step_ctx(task.id, now);
+            let outcome = task
+                .job
+                .on_request(request, task.status, &ctx)
+                .map(|step| self.apply(task, step, now));
+            self.keep_due(task);
+            outcome
+        })
     }
 
     /// The current time as the wall clock shows it to clients.
@@ -282,23 +257,24 @@ impl Engine {
     }
 
     /// Every status the task has been in, with the time it entered it.
-    pub fn task_history(&self, id: TaskId) -> Option<Vec<(Status, Millis)>> {
+    pub fn task_history(&self, id: TaskId) -> Option<Vec<(StatusCode, Millis)>> {
         self.catch_up();
         let now = self.clock.now();
         self.store.with_task(id, now, |task| {
             self.advance(task, now);
+            self.keep_due(task);
             task.history().collect()
         })
     }
 
-    pub fn task_id_by_transfer_id(&self, unique_transfer_id: &str) -> Option<TaskId> {
-        self.store.find_by_transfer_id(unique_transfer_id)
+    /// The live task of the front door tagged `door` that carries `key`.
+    pub fn task_id_by_key(&self, door: u8, key: &str) -> Option<TaskId> {
+        self.store.find_by_key(door, key)
     }
 
-    /// True while a login or registration task runs.
-    pub fn session_task_running(&self) -> bool {
-        let running = *lock(&self.session_task);
-        running.is_some_and(|id| self.is_unfinished(id))
+    /// Whether a live task of the front door tagged `door` already carries `key`.
+    pub fn key_in_use(&self, door: u8, key: &str) -> bool {
+        self.store.key_in_use(door, key, self.clock.now())
     }
 
     /// Frees the memory of every expired task; answers how many. A task that expires
@@ -320,6 +296,7 @@ impl Engine {
                 let end = task.expires_at;
                 self.advance(&mut task, end.saturating_sub(1));
                 self.abandon(&mut task, end);
+                self.due.remove(task.id);
                 swept += 1;
             }
         }
@@ -328,17 +305,9 @@ impl Engine {
 
     /// Lets an unfinished task give back what it holds.
     fn abandon(&self, task: &mut Task, at: Millis) {
-        if !task.status.is_final() {
-            let mut world = self.world();
-            let mut ctx = self.step_ctx(task.id, at, &mut world);
-            task.job.abandon(&mut ctx);
+        if !task.is_final() {
+            task.job.abandon(&self.step_ctx(task.id, at));
         }
-    }
-
-    /// Whether a live task already carries this uniqueTransferId.
-    pub fn transfer_id_in_use(&self, unique_transfer_id: &str) -> bool {
-        self.store
-            .transfer_id_in_use(unique_transfer_id, self.clock.now())
     }
 
     pub fn task_count(&self) -> usize {
@@ -353,48 +322,34 @@ impl Engine {
         }
     }
 
-    fn is_unfinished(&self, id: TaskId) -> bool {
-        self.task(id).is_some_and(|task| !task.status.is_final())
-    }
-
-    fn step_millis(&self) -> Millis {
-        self.config.step.as_millis() as Millis
-    }
-
     /// Takes a task's next step if it is due by `now`.
     fn step_once(&self, task: &mut Task, now: Millis) {
         if let Some(due) = task.next_step_at.filter(|&due| due <= now) {
-            let step = {
-                let mut world = self.world();
-                let mut ctx = self.step_ctx(task.id, due, &mut world);
-                task.job.next(task.status, &mut ctx)
-            };
+            let step = task.job.next(task.status, &self.step_ctx(task.id, due));
             self.apply(task, step, due);
         }
     }
 
     /// Moves a task through every step due by `now`, each taken at the time it was due.
     fn advance(&self, task: &mut Task, now: Millis) {
-        while let Some(due) = task.next_step_at.filter(|&due| due <= now) {
-            let step = {
-                let mut world = self.world();
-                let mut ctx = self.step_ctx(task.id, due, &mut world);
-                task.job.next(task.status, &mut ctx)
-            };
-            self.apply(task, step, due);
+        while task.next_step_at.is_some_and(|due| due <= now) {
+            self.step_once(task, now);
         }
     }
 
     fn apply(&self, task: &mut Task, step: Step, at: Millis) {
         let next_in = step.next_in;
+        let expires_at = task.expires_at;
         task.record(step, at);
+        if task.expires_at != expires_at {
+            self.store.expire_at(task.expires_at, task.id);
+        }
         self.schedule(task, at, next_in);
     }
 
     /// When the step after one taken at `at` comes, by the task's progression.
     fn schedule(&self, task: &mut Task, at: Millis, next_in: NextIn) {
-        use task::Progression;
-        let waiting = !task.status.is_final() && next_in != NextIn::Never;
+        let waiting = !task.is_final() && next_in != NextIn::Never;
         task.on_demand = false;
         task.next_step_at = match (waiting, task.progression, next_in) {
             (false, _, _) => None,
@@ -411,23 +366,28 @@ impl Engine {
         };
     }
 
-    fn progression_of(&self, type_name: &str) -> task::Progression {
-        let progressions = lock(&self.progressions);
-        progressions
-            .get(type_name)
-            .or_else(|| progressions.get("*"))
-            .copied()
-            .unwrap_or(task::Progression::Timed {
-                step_ms: self.step_millis(),
-            })
+    /// The one place the due queue learns a task's schedule: called, with the task held,
+    /// after anything that may have changed it. So each unfinished task with a step due
+    /// has exactly one entry, at that step's time.
+    fn keep_due(&self, task: &Task) {
+        self.due.set(task.id, task.due_key());
     }
 
-    fn step_ctx<'w>(&self, task_id: TaskId, at: Millis, world: &'w mut World) -> StepCtx<'w> {
+    fn progression_of(&self, task_type: &TaskType, pace: Millis) -> Progression {
+        let progressions = lock(&self.progressions);
+        progressions
+            .get(task_type.name)
+            .or_else(|| progressions.get(&format!("{}/*", task_type.door.name)))
+            .or_else(|| progressions.get("*"))
+            .copied()
+            .unwrap_or(Progression::Timed { step_ms: pace })
+    }
+
+    fn step_ctx(&self, task_id: TaskId, at: Millis) -> StepCtx {
         StepCtx {
             task_id,
             at,
             now: self.clock.wall(at),
-            world,
         }
     }
 }
@@ -435,10 +395,10 @@ impl Engine {
 fn view(task: &Task, now: Millis) -> TaskView {
     TaskView {
         id: task.id,
-        type_name: task.job.type_name(),
+        task_type: task.task_type,
         status: task.status,
         progress: task.progress_at(now),
-        additional_info: task.info.as_json().to_owned(),
+        detail: task.info.as_json().to_owned(),
     }
 }
 
@@ -447,57 +407,6 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Steps waiting for their time, earliest first. Each unfinished task has one entry, due
-/// no later than its next step; `earliest` lets the request path skip the lock.
-struct DueQueue {
-    heap: Mutex<BinaryHeap<Reverse<(Millis, u64, TaskId)>>>,
-    earliest: AtomicU64,
-}
-
-impl Default for DueQueue {
-    fn default() -> DueQueue {
-        DueQueue {
-            heap: Mutex::new(BinaryHeap::new()),
-            earliest: AtomicU64::new(Millis::MAX),
-        }
-    }
-}
-
-impl DueQueue {
-    fn push(&self, (at, seq): (Millis, u64), id: TaskId) {
-        let mut heap = lock(&self.heap);
-        heap.push(Reverse((at, seq, id)));
-        self.earliest.fetch_min(at, Ordering::AcqRel);
-    }
-
-    /// The earliest entry due by `now`, taken out.
-    fn pop_one(&self, now: Millis) -> Option<TaskId> {
-        if self.earliest.load(Ordering::Acquire) > now {
-            return None;
-        }
-        let mut heap = lock(&self.heap);
-        let popped = match heap.peek() {
-            Some(&Reverse((at, _, id))) if at <= now => {
-                heap.pop();
-                Some(id)
-            }
-            _ => None,
-        };
-        let next = heap.peek().map_or(Millis::MAX, |Reverse((at, _, _))| *at);
-        self.earliest.store(next, Ordering::Release);
-        popped
-    }
-
-    fn clear(&self) {
-        lock(&self.heap).clear();
-        self.earliest.store(Millis::MAX, Ordering::Release);
-    }
-
-    fn earliest(&self) -> Option<Millis> {
-        Some(self.earliest.load(Ordering::Acquire)).filter(|&at| at != Millis::MAX)
-    }
 }
 
 impl std::fmt::Debug for Engine {

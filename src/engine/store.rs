@@ -1,7 +1,8 @@
-//! The expiring task store: tasks by id, an index by uniqueTransferId, and a queue of
-//! expiry times so that sweeping costs only what has expired.
+//! The expiring task store: tasks by id, an index by key (CNode's uniqueTransferId), and a
+//! queue of expiry times so that sweeping costs only what has expired.
 
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -15,55 +16,51 @@ use super::task::{Task, TaskId};
 pub struct TaskStore {
     /// Boxed: a map grows by doubling, and its empty slots then cost a pointer, not a task.
     tasks: DashMap<TaskId, Box<Task>>,
-    by_transfer_id: DashMap<Box<str>, TaskId>,
-    /// (expires_at, id) in insertion order. Every task lives for the same TTL from its
-    /// creation, so this is also expiry order.
-    expiry: Mutex<VecDeque<(Millis, TaskId)>>,
+    /// Keys are unique within a front door (its tag first).
+    by_key: DashMap<(u8, Box<str>), TaskId>,
+    /// (expires_at, id), earliest first. A task whose expiry moves (one kept for a while
+    /// after it ends) gets a second entry; the stale one is skipped when it comes up.
+    expiry: Mutex<BinaryHeap<Reverse<(Millis, TaskId)>>>,
     /// How many tasks `tasks` holds: every task start asks (the cap), and counting a
     /// dashmap means locking each of its shards.
     held: AtomicUsize,
 }
 
 #[derive(Debug, PartialEq, Eq)]
-pub struct TransferIdInUse;
+pub struct KeyInUse;
 
 impl TaskStore {
-    /// Stores a new task, refusing a uniqueTransferId that a live task already carries.
-    /// The task's id is replaced if (improbably) it is already taken.
-    pub fn insert(&self, task: Task, now: Millis) -> Result<TaskId, TransferIdInUse> {
-        if let Some(uid) = task.unique_transfer_id.clone() {
-            match self.by_transfer_id.entry(uid) {
+    /// Stores a new task, refusing a key that a live task of its front door already
+    /// carries. The task's id is replaced by `mint`'s next one while it is taken.
+    pub fn insert(
+        &self,
+        task: Task,
+        now: Millis,
+        mint: &mut dyn FnMut() -> TaskId,
+    ) -> Result<TaskId, KeyInUse> {
+        if let Some(key) = task.key.clone() {
+            match self.by_key.entry((task.id.door_tag(), key)) {
                 Entry::Occupied(mut held) => {
                     if self.is_live(*held.get(), now) {
-                        return Err(TransferIdInUse);
+                        return Err(KeyInUse);
                     }
-                    let id = self.insert_with_fresh_id(task);
+                    let id = self.insert_with_free_id(task, mint);
                     held.insert(id);
                     return Ok(id);
                 }
                 Entry::Vacant(slot) => {
                     // The entry stays locked until the task is stored, so two tasks
-                    // racing for one transfer id cannot both win.
-                    let id = self.insert_with_fresh_id(task);
+                    // racing for one key cannot both win.
+                    let id = self.insert_with_free_id(task, mint);
                     slot.insert(id);
                     return Ok(id);
                 }
             }
         }
-        Ok(self.insert_with_fresh_id(task))
+        Ok(self.insert_with_free_id(task, mint))
     }
 
-    /// A random id no task has now.
-    pub fn fresh_id(&self) -> TaskId {
-        loop {
-            let id = TaskId::random();
-            if !self.tasks.contains_key(&id) {
-                return id;
-            }
-        }
-    }
-
-    fn insert_with_fresh_id(&self, mut task: Task) -> TaskId {
+    fn insert_with_free_id(&self, mut task: Task, mint: &mut dyn FnMut() -> TaskId) -> TaskId {
         let expires_at = task.expires_at;
         let id = loop {
             match self.tasks.entry(task.id) {
@@ -74,11 +71,19 @@ impl TaskStore {
                     slot.insert(Box::new(task));
                     break id;
                 }
-                Entry::Occupied(_) => task.id = TaskId::random(),
+                Entry::Occupied(_) => task.id = mint(),
             }
         };
-        self.lock_expiry().push_back((expires_at, id));
+        self.expire_at(expires_at, id);
         id
+    }
+
+    /// Notes that a task expires at `at` (a task kept for a while after it ends learns
+    /// its expiry when it ends).
+    pub fn expire_at(&self, at: Millis, id: TaskId) {
+        if at != Millis::MAX {
+            self.lock_expiry().push(Reverse((at, id)));
+        }
     }
 
     /// Runs `f` on a live task. An expired task is removed and reported absent.
@@ -106,22 +111,23 @@ impl TaskStore {
         Some(f(&task))
     }
 
-    /// Whether a live task carries this uniqueTransferId.
-    pub fn transfer_id_in_use(&self, unique_transfer_id: &str, now: Millis) -> bool {
-        self.find_by_transfer_id(unique_transfer_id)
+    /// Whether a live task of the front door tagged `door` carries this key.
+    pub fn key_in_use(&self, door: u8, key: &str, now: Millis) -> bool {
+        self.find_by_key(door, key)
             .is_some_and(|id| self.is_live(id, now))
     }
 
-    pub fn find_by_transfer_id(&self, unique_transfer_id: &str) -> Option<TaskId> {
-        self.by_transfer_id.get(unique_transfer_id).map(|id| *id)
+    pub fn find_by_key(&self, door: u8, key: &str) -> Option<TaskId> {
+        self.by_key.get(&(door, Box::from(key))).map(|id| *id)
     }
 
     /// Takes a task out of the store.
     pub fn take(&self, id: TaskId) -> Option<Task> {
         let (_, task) = self.tasks.remove(&id)?;
         self.held.fetch_sub(1, Ordering::Relaxed);
-        if let Some(uid) = &task.unique_transfer_id {
-            self.by_transfer_id.remove_if(uid, |_, held| *held == id);
+        if let Some(key) = task.key.clone() {
+            self.by_key
+                .remove_if(&(id.door_tag(), key), |_, held| *held == id);
         }
         Some(*task)
     }
@@ -131,9 +137,9 @@ impl TaskStore {
     pub fn take_expired(&self, now: Millis) -> Option<Option<Task>> {
         let id = {
             let mut expiry = self.lock_expiry();
-            match expiry.front() {
-                Some(&(at, id)) if at <= now => {
-                    expiry.pop_front();
+            match expiry.peek() {
+                Some(&Reverse((at, id))) if at <= now => {
+                    expiry.pop();
                     id
                 }
                 _ => return None,
@@ -150,7 +156,7 @@ impl TaskStore {
 
     /// When the oldest task expires, if there is one.
     pub fn next_expiry(&self) -> Option<Millis> {
-        self.lock_expiry().front().map(|&(at, _)| at)
+        self.lock_expiry().peek().map(|&Reverse((at, _))| at)
     }
 
     /// Calls `f` on every task, live or expired, one shard at a time.
@@ -169,7 +175,7 @@ impl TaskStore {
             false
         });
         self.held.fetch_sub(removed, Ordering::Relaxed);
-        self.by_transfer_id.clear();
+        self.by_key.clear();
         self.lock_expiry().clear();
     }
 
@@ -187,7 +193,7 @@ impl TaskStore {
             .is_some_and(|task| !task.is_expired(now))
     }
 
-    fn lock_expiry(&self) -> std::sync::MutexGuard<'_, VecDeque<(Millis, TaskId)>> {
+    fn lock_expiry(&self) -> std::sync::MutexGuard<'_, BinaryHeap<Reverse<(Millis, TaskId)>>> {
         self.expiry
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -1,37 +1,123 @@
-//! One background task: what it is, where it stands, and how it got there.
+//! One background task: what it is, where it stands, and how it got there. Nothing here
+//! knows a front door: statuses are positions in the task type's vocabulary, ids are text
+//! within a front door's namespace, and what a task learns is a JSON document.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use super::clock::Millis;
-use super::status::Status;
-use super::world::World;
 
-/// A task id: 26 characters from `[0-9A-Z]` (cnode-api.md §7, §11.2).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TaskId([u8; TaskId::LEN]);
+/// A front door, as the engine tells them apart: its name (the admin API's `frontDoor`) and
+/// the tag its task ids carry, so that two doors may both have a task "1".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Door {
+    pub name: &'static str,
+    pub tag: u8,
+}
 
-impl TaskId {
-    pub const LEN: usize = 26;
-    const ALPHABET: &'static [u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+/// A status: its position in its task type's [`Vocabulary`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StatusCode(pub u8);
 
-    pub fn random() -> TaskId {
-        TaskId(std::array::from_fn(|_| {
-            Self::ALPHABET[fastrand::usize(..Self::ALPHABET.len())]
-        }))
+/// The statuses a task type goes through, as data: their names as the service writes them,
+/// and which of them are final. Every task starts in the first.
+#[derive(Debug)]
+pub struct Vocabulary {
+    pub names: &'static [&'static str],
+    /// Bit `i` set: status `i` is final and never changes again.
+    pub finals: u64,
+    /// The final status of success: progress shows 100 there.
+    pub succeeded: StatusCode,
+    /// A status in which progress rises with time towards the next step, entered at 0.
+    pub rising: Option<StatusCode>,
+    /// Where an unfinished task ends when its front door's world is reset under it.
+    pub cancelled: StatusCode,
+}
+
+impl Vocabulary {
+    pub const INITIAL: StatusCode = StatusCode(0);
+
+    pub fn name(&self, status: StatusCode) -> &'static str {
+        self.names[usize::from(status.0)]
     }
 
-    /// The id that `text` names, if it could be one the emulator made.
-    pub fn parse(text: &str) -> Option<TaskId> {
-        let bytes: [u8; TaskId::LEN] = text.as_bytes().try_into().ok()?;
-        bytes
-            .iter()
-            .all(|b| Self::ALPHABET.contains(b))
-            .then_some(TaskId(bytes))
+    pub fn parse(&self, name: &str) -> Option<StatusCode> {
+        let at = self.names.iter().position(|n| *n == name)?;
+        Some(StatusCode(u8::try_from(at).ok()?))
+    }
+
+    pub fn is_final(&self, status: StatusCode) -> bool {
+        self.finals & (1 << status.0) != 0
+    }
+
+    pub fn codes(&self) -> impl Iterator<Item = StatusCode> {
+        (0..self.names.len()).map(|i| StatusCode(i as u8))
+    }
+}
+
+/// A kind of task a front door runs.
+#[derive(Debug)]
+pub struct TaskType {
+    pub door: Door,
+    /// The type as the service names it (GIVE_MONEY, configuration.import, ...).
+    pub name: &'static str,
+    pub statuses: &'static Vocabulary,
+    /// What a status dictated from outside (force, outcome rule, world reset) adds to the
+    /// task's detail, with the reason it was dictated.
+    pub dictated: fn(StatusCode, &str) -> Map<String, Value>,
+}
+
+/// Task types are statics: one is equal only to itself.
+impl PartialEq for TaskType {
+    fn eq(&self, other: &TaskType) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl TaskType {
+    pub fn status_name(&self, status: StatusCode) -> &'static str {
+        self.statuses.name(status)
+    }
+
+    pub fn is_final(&self, status: StatusCode) -> bool {
+        self.statuses.is_final(status)
+    }
+}
+
+/// A task id: the text its service shows (at most [`TaskId::MAX_LEN`] bytes), within the
+/// namespace of its front door. Copied, hashed and compared without allocating.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskId {
+    door: u8,
+    len: u8,
+    bytes: [u8; TaskId::MAX_LEN],
+}
+
+impl TaskId {
+    /// A UUID's length: the longest id a front door shows.
+    pub const MAX_LEN: usize = 36;
+
+    /// The id `text` names at `door`; `None` when it is too long or empty to be one.
+    pub fn new(door: Door, text: &str) -> Option<TaskId> {
+        let len = text.len();
+        if len == 0 || len > Self::MAX_LEN {
+            return None;
+        }
+        let mut bytes = [0; Self::MAX_LEN];
+        bytes[..len].copy_from_slice(text.as_bytes());
+        Some(TaskId {
+            door: door.tag,
+            len: len as u8,
+            bytes,
+        })
     }
 
     pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.0).expect("ids are ASCII")
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).expect("made from a str")
+    }
+
+    pub fn door_tag(&self) -> u8 {
+        self.door
     }
 }
 
@@ -43,71 +129,64 @@ impl std::fmt::Display for TaskId {
 
 impl std::fmt::Debug for TaskId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "TaskId({})", self.as_str())
+        write!(f, "TaskId({}:{})", self.door, self.as_str())
     }
 }
 
 /// What a task does at each step: the business logic of one task type.
 ///
-/// The engine calls [`Job::next`] when a step's time has come, with the world at hand, and
-/// records whatever status it answers. A job never sees the store or the clock itself.
+/// The engine calls [`Job::next`] when a step's time has come and records whatever status it
+/// answers. A job never sees the store or the clock itself; whatever world it changes it
+/// holds itself (its front door's), and locks only inside these calls.
 pub trait Job: Send + Sync {
-    /// The task `type` shown by getTaskStatus (cnode-api.md §11.2).
-    fn type_name(&self) -> &'static str;
+    fn task_type(&self) -> &'static TaskType;
 
     /// The status that follows `current`, and any change to the world that comes with it.
-    fn next(&mut self, current: Status, ctx: &mut StepCtx) -> Step;
+    fn next(&mut self, current: StatusCode, ctx: &StepCtx) -> Step;
 
-    /// Called once when the task is created (in PREPARATION), before any step.
-    fn start(&mut self, ctx: &mut StepCtx) {
+    /// Called once when the task is created, before any step.
+    fn start(&mut self, ctx: &StepCtx) {
         let _ = ctx;
     }
 
-    /// A request from outside (cancel, end of a series) while the task is in `current`.
+    /// A request from outside (cancel, end) while the task is in `current`.
     fn on_request(
         &mut self,
         request: JobRequest,
-        current: Status,
-        ctx: &mut StepCtx,
+        current: StatusCode,
+        ctx: &StepCtx,
     ) -> Result<Step, Refusal> {
         let _ = (request, current, ctx);
         Err(Refusal::NotApplicable)
     }
 
     /// The task is going away before it is final (expired, deleted, forced, the world reset):
-    /// whatever it holds (reserved coins, money out of the vault, an open series) goes back.
-    fn abandon(&mut self, ctx: &mut StepCtx) {
+    /// whatever it holds goes back.
+    fn abandon(&mut self, ctx: &StepCtx) {
         let _ = ctx;
     }
 
-    /// The other user the task is about (a receiver, a payer, a cashier), for outcome rules.
+    /// The other party the task is about (a receiver, a payer), for outcome rules.
     fn counterparty(&self) -> Option<&str> {
         None
     }
-
-    /// True for jobs that log a user in or register one: while one runs, hello reports
-    /// VUI_LOGGING_IN_OR_REGISTERING and storePassword answers ERR_TASK_ALREADY_RUNNING.
-    fn is_session_job(&self) -> bool {
-        false
-    }
 }
 
-/// What a job sees when it takes a step.
-pub struct StepCtx<'a> {
+/// When a step is taken.
+pub struct StepCtx {
     pub task_id: TaskId,
     /// The engine time the step is taken at (when it was due).
     pub at: Millis,
     /// The same instant as a wall-clock time, for anything shown to clients.
     pub now: DateTime<Utc>,
-    pub world: &'a mut World,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JobRequest {
-    /// cancelPaymentRequest.
+    /// Stop the work (CNode cancelPaymentRequest, Bitrix24 unregister).
     Cancel,
-    /// endSeriesPayment.
-    EndSeries,
+    /// Close what stays open (CNode endSeriesPayment).
+    End,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,7 +200,7 @@ pub enum Refusal {
 /// When the step after this one comes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NextIn {
-    /// After the emulator's pace (one status step).
+    /// After the task's pace (one status step).
     Pace,
     /// After a time the world decides (a user's decision delay, a timeout).
     After(Millis),
@@ -129,34 +208,21 @@ pub enum NextIn {
     Never,
 }
 
-/// One move of a task: its new status, what it learnt (merged into additionalInfo), and
-/// when the next move comes.
+/// One move of a task: its new status, what it learnt (merged into the detail), its
+/// progress when the job says, and when the next move comes.
 pub struct Step {
-    pub status: Status,
+    pub status: StatusCode,
     pub info: Map<String, Value>,
+    pub progress: Option<u8>,
     pub next_in: NextIn,
 }
 
 impl Step {
-    pub fn to(status: Status) -> Step {
+    pub fn to(status: StatusCode) -> Step {
         Step {
             status,
             info: Map::new(),
-            next_in: NextIn::Pace,
-        }
-    }
-
-    /// A final failure, with the `error_name` and `error_description` clients read.
-    pub fn fail(status: Status, description: impl Into<String>) -> Step {
-        debug_assert!(status.error_name().is_some(), "{status} is not a failure");
-        let mut info = Map::new();
-        if let Some(name) = status.error_name() {
-            info.insert("error_name".into(), name.into());
-        }
-        info.insert("error_description".into(), description.into().into());
-        Step {
-            status,
-            info,
+            progress: None,
             next_in: NextIn::Pace,
         }
     }
@@ -166,34 +232,56 @@ impl Step {
         self
     }
 
+    pub fn with_info(mut self, info: Map<String, Value>) -> Step {
+        self.info.extend(info);
+        self
+    }
+
+    pub fn progress(mut self, percent: u8) -> Step {
+        self.progress = Some(percent.min(100));
+        self
+    }
+
     pub fn next_in(mut self, next_in: NextIn) -> Step {
         self.next_in = next_in;
         self
     }
 }
 
+/// How long a task can be looked up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lifetime {
+    /// Counted from its creation (CNode's task TTL).
+    FromCreation(Millis),
+    /// Counted from the moment it ends (Bitrix24's 3-day purge); unbounded until then.
+    AfterEnd(Millis),
+}
+
 pub struct Task {
     pub id: TaskId,
     /// Creation order: of two steps due at the same instant, the older task's goes first.
     pub seq: u64,
-    pub status: Status,
-    /// The percentage stored at the last step; while TRANSFERRING the shown value rises with time.
+    pub task_type: &'static TaskType,
+    pub status: StatusCode,
+    /// The percentage stored at the last step; in a rising status the shown value rises with time.
     pub progress: u8,
     pub info: Info,
-    pub unique_transfer_id: Option<Box<str>>,
+    /// A key the front door looks the task up by besides its id (CNode's uniqueTransferId).
+    pub key: Option<Box<str>>,
     pub created_at: Millis,
     pub expires_at: Millis,
+    pub lifetime: Lifetime,
     /// Every status the task has been in, each with how long after the task's creation it
-    /// was entered (milliseconds, at most u32::MAX, about 49 days); the first is PREPARATION.
+    /// was entered (milliseconds, at most u32::MAX, about 49 days); the first is the initial.
     /// A boxed slice, not a Vec: it grows by one entry per step, and holds no spare room.
-    history: Box<[(Status, u32)]>,
+    history: Box<[(StatusCode, u32)]>,
     /// When the next step is due; `None` once final, or while only a request can move it.
     pub next_step_at: Option<Millis>,
     /// How the task moves: on the clock, per poll, or only when told.
     pub progression: Progression,
     /// A step is waiting for a poll or an admin call (per-poll and manual progression).
     pub on_demand: bool,
-    /// getTaskStatus calls since the last step (per-poll progression).
+    /// Status polls since the last step (per-poll progression).
     pub polls: u32,
     pub job: Box<dyn Job>,
 }
@@ -206,32 +294,38 @@ pub enum Progression {
     Immediate,
     /// One step per `step_ms`; the world's waits (decision delays, timeouts) as they are.
     Timed { step_ms: Millis },
-    /// One step per `polls` getTaskStatus calls of the task.
+    /// One step per `polls` status polls of the task.
     PerPoll { polls: u32 },
     /// Only the admin API moves the task (step or force).
     Manual,
 }
 
 impl Task {
-    /// A task just created, in PREPARATION, with nothing scheduled yet.
+    /// A task just created, in its type's first status, with nothing scheduled yet.
     pub fn new(
         id: TaskId,
         seq: u64,
         created_at: Millis,
-        expires_at: Millis,
+        lifetime: Lifetime,
         progression: Progression,
         job: Box<dyn Job>,
     ) -> Task {
+        let expires_at = match lifetime {
+            Lifetime::FromCreation(ttl) => created_at.saturating_add(ttl),
+            Lifetime::AfterEnd(_) => Millis::MAX,
+        };
         Task {
             id,
             seq,
-            status: Status::Preparation,
+            task_type: job.task_type(),
+            status: Vocabulary::INITIAL,
             progress: 0,
             info: Info::default(),
-            unique_transfer_id: None,
+            key: None,
             created_at,
             expires_at,
-            history: Box::new([(Status::Preparation, 0)]),
+            lifetime,
+            history: Box::new([(Vocabulary::INITIAL, 0)]),
             next_step_at: None,
             progression,
             on_demand: false,
@@ -240,13 +334,21 @@ impl Task {
         }
     }
 
+    pub fn is_final(&self) -> bool {
+        self.task_type.is_final(self.status)
+    }
+
+    pub fn status_name(&self) -> &'static str {
+        self.task_type.status_name(self.status)
+    }
+
     /// Where the task's next step sits in the due queue: (when, creation order).
     pub fn due_key(&self) -> Option<(Millis, u64)> {
         self.next_step_at.map(|at| (at, self.seq))
     }
 
     /// Every status the task has been in, with the time it entered it.
-    pub fn history(&self) -> impl Iterator<Item = (Status, Millis)> + '_ {
+    pub fn history(&self) -> impl Iterator<Item = (StatusCode, Millis)> + '_ {
         self.history
             .iter()
             .map(|&(status, after)| (status, self.created_at.saturating_add(Millis::from(after))))
@@ -256,7 +358,7 @@ impl Task {
         self.history().last().map_or(self.created_at, |(_, at)| at)
     }
 
-    fn enter(&mut self, status: Status, at: Millis) {
+    fn enter(&mut self, status: StatusCode, at: Millis) {
         let after = u32::try_from(at.saturating_sub(self.created_at)).unwrap_or(u32::MAX);
         let mut history = std::mem::take(&mut self.history).into_vec();
         history.push((status, after));
@@ -275,11 +377,11 @@ impl Task {
         now >= self.expires_at
     }
 
-    /// progressPercent as shown at `now` (cnode-api.md §11.2): 0 at the start, rising
-    /// while TRANSFERRING, 100 at FINISHED_OK, kept as it was when a task fails.
+    /// Progress as shown at `now`: 0 at the start, rising with time in a rising status,
+    /// 100 at success, kept as it was when a task fails.
     pub fn progress_at(&self, now: Millis) -> u8 {
-        match (self.status, self.next_step_at) {
-            (Status::Transferring, Some(due)) => {
+        match self.next_step_at {
+            Some(due) if Some(self.status) == self.task_type.statuses.rising => {
                 let since = self.updated_at();
                 let span = due.saturating_sub(since).max(1);
                 let done = now.saturating_sub(since).min(span);
@@ -292,15 +394,21 @@ impl Task {
 
     /// Applies a step taken at `at`.
     pub fn record(&mut self, step: Step, at: Millis) {
-        self.progress = match step.status {
-            Status::FinishedOk => 100,
-            Status::Transferring => 0,
-            _ => self.progress_at(at),
+        let statuses = self.task_type.statuses;
+        self.progress = if step.status == statuses.succeeded {
+            100
+        } else if Some(step.status) == statuses.rising {
+            0
+        } else {
+            step.progress.unwrap_or_else(|| self.progress_at(at))
         };
         self.status = step.status;
         self.info.extend(step.info);
         self.enter(step.status, at);
-        if self.status.is_final() {
+        if self.is_final() {
+            if let Lifetime::AfterEnd(retention) = self.lifetime {
+                self.expires_at = at.saturating_add(retention);
+            }
             self.retire_job();
         }
     }
@@ -308,30 +416,34 @@ impl Task {
     /// Swaps a finished task's job for the little a finished task still needs, so the
     /// store holds no more than that for the rest of the task's life.
     fn retire_job(&mut self) {
-        self.job = Box::new(Retired(self.job.type_name()));
+        self.job = Box::new(Retired(self.task_type));
     }
 }
 
 /// The job of a finished task: its type, nothing left to do. (The counterparty is gone
 /// too: only outcome rules ask for it, when a task is created.)
-struct Retired(&'static str);
+struct Retired(&'static TaskType);
 
 impl Job for Retired {
-    fn type_name(&self) -> &'static str {
+    fn task_type(&self) -> &'static TaskType {
         self.0
     }
 
-    fn next(&mut self, current: Status, _: &mut StepCtx) -> Step {
-        unreachable!("a finished {} task takes no step from {current}", self.0)
+    fn next(&mut self, current: StatusCode, _: &StepCtx) -> Step {
+        unreachable!(
+            "a finished {} task takes no step from {}",
+            self.0.name,
+            self.0.status_name(current)
+        )
     }
 
-    fn on_request(&mut self, _: JobRequest, _: Status, _: &mut StepCtx) -> Result<Step, Refusal> {
+    fn on_request(&mut self, _: JobRequest, _: StatusCode, _: &StepCtx) -> Result<Step, Refusal> {
         Err(Refusal::TooLate)
     }
 }
 
-/// additionalInfo, kept as the JSON text getTaskStatus answers: a few bytes instead of a
-/// map, and written once per step instead of once per poll.
+/// The task's detail document (CNode's additionalInfo), kept as the JSON text it is shown
+/// as: a few bytes instead of a map, and written once per step instead of once per poll.
 #[derive(Default)]
 pub struct Info(Option<Box<str>>);
 
@@ -348,7 +460,7 @@ impl Info {
 
     pub fn to_map(&self) -> Map<String, Value> {
         self.0.as_deref().map_or_else(Map::new, |json| {
-            serde_json::from_str(json).expect("additionalInfo is stored as a JSON object")
+            serde_json::from_str(json).expect("the detail is stored as a JSON object")
         })
     }
 
@@ -361,19 +473,18 @@ impl Info {
 mod tests {
     use super::*;
 
-    #[test]
-    fn random_ids_parse_back() {
-        for _ in 0..100 {
-            let id = TaskId::random();
-            assert_eq!(TaskId::parse(id.as_str()), Some(id));
-        }
-    }
+    const A: Door = Door { name: "a", tag: 1 };
+    const B: Door = Door { name: "b", tag: 2 };
 
     #[test]
-    fn ids_must_be_26_upper_alphanumerics() {
-        assert!(TaskId::parse("7M5M84KS4RM3FALBNUN2C51CLW").is_some());
-        assert!(TaskId::parse("7m5m84ks4rm3falbnun2c51clw").is_none());
-        assert!(TaskId::parse("QF4KJMNG3ESEG2245J7901KD").is_none());
-        assert!(TaskId::parse("7M5M84KS4RM3FALBNUN2C51CL-").is_none());
+    fn ids_are_text_within_a_door() {
+        let one = TaskId::new(A, "1").unwrap();
+        assert_eq!(one.as_str(), "1");
+        assert_ne!(one, TaskId::new(B, "1").unwrap());
+        assert_eq!(one, TaskId::new(A, "1").unwrap());
+        assert!(TaskId::new(A, "").is_none());
+        assert!(TaskId::new(A, &"x".repeat(37)).is_none());
+        let uuid = "0b7c8a52-7e0a-4cbb-9c4e-0e3f6a7d1d2f";
+        assert_eq!(TaskId::new(A, uuid).unwrap().as_str(), uuid);
     }
 }

@@ -213,7 +213,7 @@ fn the_outcome_header_dictates_the_path_of_the_task_it_creates() {
         ]
     );
     assert_eq!(
-        emulator.engine().world().users["alice"].balance("PLN").0,
+        emulator.node().world().users["alice"].balance("PLN").0,
         250_000,
         "a dictated outcome leaves the world alone"
     );
@@ -233,7 +233,7 @@ fn the_outcome_header_dictates_the_path_of_the_task_it_creates() {
 fn the_clock_can_be_frozen_advanced_and_resumed() {
     let mut settings = Settings::for_tests();
     settings.frozen_clock = false;
-    settings.engine.task_ttl = std::time::Duration::from_secs(90);
+    settings.cnode.task_ttl = std::time::Duration::from_secs(90);
     let emulator = start_with(settings);
     let (_, frozen) = admin(&emulator, "POST", "/clock/freeze", None);
     assert_eq!(frozen["frozen"], true);
@@ -295,10 +295,10 @@ fn the_world_can_be_read_and_reset() {
     );
     assert_eq!(admin(&emulator, "POST", "/world/reset", None).0, 204);
     assert_eq!(
-        emulator.engine().world().users["alice"].balance("PLN").0,
+        emulator.node().world().users["alice"].balance("PLN").0,
         250_000
     );
-    assert_eq!(emulator.engine().world().node.logged_in, None);
+    assert_eq!(emulator.node().world().node.logged_in, None);
 }
 
 #[test]
@@ -374,7 +374,7 @@ fn reset_puts_everything_back() {
     assert_eq!(admin(&emulator, "POST", "/reset", None).0, 204);
     assert_eq!(emulator.engine().task_count(), 0);
     assert_eq!(
-        emulator.engine().world().users["shop"].balance("PLN").0,
+        emulator.node().world().users["shop"].balance("PLN").0,
         5_000_000
     );
     assert_eq!(
@@ -476,7 +476,7 @@ fn the_world_can_be_patched_all_or_nothing() {
     });
     assert_eq!(admin(&emulator, "PATCH", "/world", Some(patch)).0, 204);
     {
-        let world = emulator.engine().world();
+        let world = emulator.node().world();
         assert_eq!(world.users["alice"].balance("PLN"), (10, 20, 0));
         assert_eq!(world.users["newcomer"].balance("EUR").0, 700);
         assert_eq!(world.node.decision_timeout_ms, 5000);
@@ -500,8 +500,8 @@ fn the_world_can_be_patched_all_or_nothing() {
         "{error}"
     );
     assert_eq!(
-        emulator.engine().world().users["bob"].behaviour,
-        cnode_emulator::engine::world::Behaviour::Reject
+        emulator.node().world().users["bob"].behaviour,
+        cnode_emulator::cnode::world::Behaviour::Reject
     );
     assert_eq!(
         admin(
@@ -514,7 +514,7 @@ fn the_world_can_be_patched_all_or_nothing() {
         400
     );
     assert_eq!(
-        emulator.engine().world().node.logged_in.as_deref(),
+        emulator.node().world().node.logged_in.as_deref(),
         Some("shop"),
         "nothing changed"
     );

@@ -3,7 +3,7 @@
 use crate::harness::{start, Emulator};
 
 fn coins(emulator: &Emulator) -> Vec<u64> {
-    let world = emulator.engine().world();
+    let world = emulator.node().world();
     let mut values: Vec<u64> = world.users["shop"].wallets["PLN"]
         .coins
         .iter()
@@ -17,19 +17,19 @@ fn change(
     emulator: &Emulator,
     operation: &str,
     args: &str,
-) -> cnode_emulator::engine::status::Status {
+) -> cnode_emulator::cnode::status::Status {
     let answer = emulator.call_xml(operation, args).answer();
     assert_eq!(answer.get("requestStatus"), "SUCCESS", "{:?}", answer.ret);
     let status = emulator
         .status_of(answer.get("taskId"))
         .get("status")
         .to_owned();
-    cnode_emulator::engine::status::Status::parse(&status).unwrap()
+    cnode_emulator::cnode::status::Status::parse(&status).unwrap()
 }
 
 #[test]
 fn change_money_splits_coins_and_keeps_the_balance() {
-    use cnode_emulator::engine::status::Status;
+    use cnode_emulator::cnode::status::Status;
     let emulator = start();
     emulator.log_in_as("shop");
     let before = coins(&emulator);
@@ -62,7 +62,7 @@ fn change_money_splits_coins_and_keeps_the_balance() {
 
 #[test]
 fn the_bank_node_changes_by_amount_histogram_and_face_value() {
-    use cnode_emulator::engine::status::Status;
+    use cnode_emulator::cnode::status::Status;
     let emulator = start();
     emulator.log_in_as("shop");
     let total = coins(&emulator).iter().sum::<u64>();
@@ -116,7 +116,7 @@ fn the_bank_node_changes_by_amount_histogram_and_face_value() {
 /// now stops at the coin limits.
 #[test]
 fn changing_again_and_again_stops_at_the_coin_limits() {
-    use cnode_emulator::engine::status::Status;
+    use cnode_emulator::cnode::status::Status;
     let emulator = start();
     emulator.log_in_as("shop");
     let before: u64 = coins(&emulator).iter().sum();

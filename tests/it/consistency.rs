@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cnode_emulator::engine::status::Status;
-use cnode_emulator::engine::task::TaskId;
+use cnode_emulator::cnode::status::Status;
+use cnode_emulator::cnode::task::parse_task_id;
 
 use crate::harness::{paced, start_with, Style};
 
@@ -86,10 +86,13 @@ fn pollers_only_ever_see_a_tasks_own_path_in_order() {
     for round in 0..40 {
         emulator.advance(Duration::from_millis(50));
         if round % 10 == 5 {
-            let id = TaskId::parse(&tasks[round % TASKS]).unwrap();
+            let id = parse_task_id(&tasks[round % TASKS]).unwrap();
             let _ = emulator.engine().force(
                 id,
-                vec![Status::WaitingForRestart, Status::FinishedErr],
+                &[
+                    Status::WaitingForRestart.as_str().to_owned(),
+                    Status::FinishedErr.as_str().to_owned(),
+                ],
                 None,
                 None,
             );

@@ -9,8 +9,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use cnode_emulator::engine::world::WorldFile;
-use cnode_emulator::ops::operation_names;
+use cnode_emulator::cnode::ops::operation_names;
+use cnode_emulator::cnode::world::WorldFile;
 use cnode_emulator::Settings;
 
 use crate::harness::start_with;

@@ -9,7 +9,7 @@ use crate::harness::{eventually, start_with, Style};
 
 fn with_ttl(ttl: Duration) -> Settings {
     let mut settings = Settings::for_tests();
-    settings.engine.task_ttl = ttl;
+    settings.cnode.task_ttl = ttl;
     settings
 }
 
@@ -73,7 +73,7 @@ fn lookups_refuse_expired_tasks_even_before_the_sweep() {
 #[test]
 fn the_other_spelling_can_be_chosen() {
     let mut settings = with_ttl(Duration::from_secs(1));
-    settings.ops.task_not_found = cnode_emulator::ops::Code::TaskDoesNotExists;
+    settings.ops.task_not_found = cnode_emulator::cnode::ops::Code::TaskDoesNotExists;
     let emulator = start_with(settings);
     let login = emulator.call(
         Style::B,

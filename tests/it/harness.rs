@@ -6,8 +6,8 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
+use cnode_emulator::cnode::soap::{parse_call, Element, ParseLimits};
 use cnode_emulator::engine::Engine;
-use cnode_emulator::soap::{parse_call, Element, ParseLimits};
 use cnode_emulator::{Settings, TestServer};
 
 pub struct Emulator {
@@ -28,7 +28,7 @@ pub fn start_with(settings: Settings) -> Emulator {
 /// Settings with a pace: each status step takes `step` of (frozen) emulator time.
 pub fn paced(step: Duration) -> Settings {
     let mut settings = Settings::for_tests();
-    settings.engine.step = step;
+    settings.cnode.step = step;
     settings
 }
 
@@ -39,6 +39,11 @@ impl Emulator {
 
     pub fn engine(&self) -> &Engine {
         self.server.engine()
+    }
+
+    /// The CNode front door: its world and its view of tasks.
+    pub fn node(&self) -> &cnode_emulator::cnode::Node {
+        self.server.node()
     }
 
     pub fn advance(&self, by: Duration) {
@@ -321,7 +326,7 @@ impl Emulator {
 
     /// Logs in a user of the world by name (the password comes from the world).
     pub fn log_in_as(&self, user: &str) {
-        let password = self.engine().world().users[user].password.clone();
+        let password = self.node().world().users[user].password.clone();
         self.log_in(user, &password);
     }
 
@@ -340,8 +345,8 @@ impl Emulator {
 
     /// The statuses a task has passed through, oldest first.
     pub fn history(&self, task_id: &str) -> Vec<String> {
-        let id = cnode_emulator::engine::task::TaskId::parse(task_id).expect("a task id");
-        self.engine()
+        let id = cnode_emulator::cnode::task::parse_task_id(task_id).expect("a task id");
+        self.node()
             .task_history(id)
             .unwrap_or_default()
             .into_iter()

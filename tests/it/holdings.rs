@@ -19,13 +19,13 @@ fn give(emulator: &Emulator, to: &str, uid: &str, kind: &str) -> (String, String
 
 fn shop(emulator: &Emulator) -> (u64, u64, u64) {
     emulator.engine().catch_up();
-    emulator.engine().world().users["shop"].balance("PLN")
+    emulator.node().world().users["shop"].balance("PLN")
 }
 
 #[test]
 fn a_transfer_that_expires_in_flight_gives_the_money_back() {
     let mut settings = paced(Duration::from_millis(500));
-    settings.engine.task_ttl = Duration::from_millis(1200);
+    settings.cnode.task_ttl = Duration::from_millis(1200);
     let emulator = start_with(settings);
     emulator.log_in_as("shop");
     let (_, task) = give(&emulator, "alice", "e-1", "GIVE_MONEY");
@@ -42,7 +42,7 @@ fn a_transfer_that_expires_in_flight_gives_the_money_back() {
         "nothing stays locked"
     );
     assert_eq!(
-        emulator.engine().world().users["alice"].balance("PLN").0,
+        emulator.node().world().users["alice"].balance("PLN").0,
         250_000
     );
 }
@@ -50,7 +50,7 @@ fn a_transfer_that_expires_in_flight_gives_the_money_back() {
 #[test]
 fn steps_due_before_expiry_still_happen() {
     let mut settings = paced(Duration::from_millis(500));
-    settings.engine.task_ttl = Duration::from_secs(10);
+    settings.cnode.task_ttl = Duration::from_secs(10);
     let emulator = start_with(settings);
     emulator.log_in_as("shop");
     give(&emulator, "alice", "e-2", "GIVE_MONEY");
@@ -60,7 +60,7 @@ fn steps_due_before_expiry_still_happen() {
         emulator.engine().task_count() == 0
     });
     assert_eq!(
-        emulator.engine().world().users["alice"].balance("PLN").0,
+        emulator.node().world().users["alice"].balance("PLN").0,
         251_000,
         "the transfer completed"
     );
@@ -75,20 +75,15 @@ fn deleting_forcing_or_resetting_the_world_gives_money_back() {
     assert_eq!(shop(&emulator).2, 1_000);
     assert!(emulator
         .engine()
-        .delete_task(cnode_emulator::engine::task::TaskId::parse(&first).unwrap()));
+        .delete_task(cnode_emulator::cnode::task::parse_task_id(&first).unwrap()));
     assert_eq!(shop(&emulator), (5_000_000, 1_000_000, 0));
 
     let (_, second) = give(&emulator, "alice", "d-2", "GIVE_MONEY");
     emulator.advance(Duration::from_millis(1000));
-    let id = cnode_emulator::engine::task::TaskId::parse(&second).unwrap();
+    let id = cnode_emulator::cnode::task::parse_task_id(&second).unwrap();
     emulator
         .engine()
-        .force(
-            id,
-            vec![cnode_emulator::engine::status::Status::FinishedErr],
-            None,
-            None,
-        )
+        .force(id, &["FINISHED_ERR".to_owned()], None, None)
         .unwrap();
     assert_eq!(shop(&emulator), (5_000_000, 1_000_000, 0));
 
@@ -101,7 +96,7 @@ fn deleting_forcing_or_resetting_the_world_gives_money_back() {
     let (_, third) = give(&emulator, "alice", "d-3", "GIVE_MONEY");
     emulator.advance(Duration::from_millis(1000));
     emulator.engine().catch_up();
-    emulator.engine().reset_world();
+    emulator.node().reset_world();
     assert_eq!(
         emulator.status_of(vault.get("taskId")).get("status"),
         "FINISHED_OK",
@@ -112,7 +107,7 @@ fn deleting_forcing_or_resetting_the_world_gives_money_back() {
         "FINISHED_ERR_CANCELLED"
     );
     emulator.advance(Duration::from_secs(5));
-    let world = emulator.engine().world();
+    let world = emulator.node().world();
     assert_eq!(
         world.users["shop"].balance("PLN"),
         (5_000_000, 1_000_000, 0),
@@ -131,7 +126,7 @@ fn a_transfer_id_is_claimed_before_anything_moves() {
         "ERR_INVALID_TRANSFER_ID"
     );
     assert_eq!(
-        emulator.engine().world().users["alice"].balance("PLN").0,
+        emulator.node().world().users["alice"].balance("PLN").0,
         251_000,
         "paid once"
     );
@@ -160,7 +155,7 @@ fn a_series_belongs_to_its_user() {
         "ERR_INVALID_SERIES_ID"
     );
     assert_eq!(
-        emulator.engine().world().users["bob"].balance("PLN").0,
+        emulator.node().world().users["bob"].balance("PLN").0,
         20_000
     );
 }
@@ -200,7 +195,7 @@ fn huge_numbers_are_refused_or_bounded_never_overflowed() {
     let (_, later) = give(&emulator, "alice", "after", "GIVE_MONEY");
     emulator.advance(Duration::from_secs(2));
     eventually("the ticker moves tasks", || {
-        emulator.engine().world().users["alice"]
+        emulator.node().world().users["alice"]
             .history
             .iter()
             .any(|e| e.task_id == later)

@@ -13,8 +13,8 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use cnode_emulator::cnode::world::Mode;
 use cnode_emulator::engine::task::Progression;
-use cnode_emulator::engine::world::Mode;
 use cnode_emulator::Settings;
 
 use crate::harness::{start_with, Emulator};

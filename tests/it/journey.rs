@@ -34,7 +34,7 @@ fn register_then_login_then_hello_in_both_styles() {
         assert_eq!(registered.get("status"), "FINISHED_OK");
         assert_eq!(registered.get("progressPercent"), "100");
         assert!(
-            emulator.engine().world().users.contains_key(&name),
+            emulator.node().world().users.contains_key(&name),
             "the user exists in the world"
         );
 
@@ -133,7 +133,7 @@ fn registration_refuses_bad_names_at_once_and_taken_names_in_the_task() {
     assert_eq!(done.get("status"), "FINISHED_ERR_INVALID_USERNAME");
     assert_eq!(done.info()["error_name"], "ERR_INVALID_USERNAME");
     assert_eq!(
-        emulator.engine().world().users["alice"].password,
+        emulator.node().world().users["alice"].password,
         "alice-password",
         "alice is untouched"
     );
@@ -156,7 +156,7 @@ fn merchant_data_makes_a_merchant() {
         ],
     );
     emulator.wait_final(Style::B, plain.get("taskId"));
-    let world = emulator.engine().world();
+    let world = emulator.node().world();
     assert!(world.users["shop_two"].merchant);
     assert!(!world.users["plain_user"].merchant);
 }

@@ -41,7 +41,7 @@ fn at_the_live_task_cap_new_tasks_are_refused_until_some_expire() {
     );
 
     // Once tasks expire they make room, without waiting for the sweeper.
-    emulator.advance(emulator.engine().config().task_ttl);
+    emulator.advance(emulator.node().config().task_ttl);
     assert_eq!(to_vault(&emulator).get("requestStatus"), "SUCCESS");
     assert_eq!(emulator.engine().task_count(), 1);
 }

@@ -31,7 +31,7 @@ fn balances(emulator: &Emulator) -> (u64, u64, u64) {
 }
 
 fn total_money(emulator: &Emulator) -> u64 {
-    let world = emulator.engine().world();
+    let world = emulator.node().world();
     world
         .users
         .values()
@@ -68,7 +68,7 @@ fn a_transfer_moves_exactly_its_amount_through_locked() {
     emulator.advance_until(5, |e| e.status_of(&task).get("status") == "FINISHED_OK");
     assert_eq!(balances(&emulator), (5_000_000 - 12_345, 1_000_000, 0));
     assert_eq!(
-        emulator.engine().world().users["alice"].balance("PLN").0,
+        emulator.node().world().users["alice"].balance("PLN").0,
         250_000 + 12_345
     );
     assert_eq!(total_money(&emulator), before, "money is conserved");
@@ -245,7 +245,7 @@ fn the_history_report_lists_it_all_in_csv_and_json_filtered_by_date() {
     );
 
     let alice_side = {
-        let world = emulator.engine().world();
+        let world = emulator.node().world();
         world.users["alice"]
             .history
             .iter()

@@ -86,7 +86,7 @@ fn fetch_user_location_knows_who_can_be_found() {
     );
     assert_eq!(found.get("requestStatus"), "SUCCESS");
     assert!(emulator
-        .engine()
+        .node()
         .world()
         .node
         .location_cache

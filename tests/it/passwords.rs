@@ -68,7 +68,7 @@ fn they_check_the_logged_in_users_password() {
             .get("requestStatus"),
         "ERR_INVALID_PASSWORD"
     );
-    assert!(!emulator.engine().world().node.autologin);
+    assert!(!emulator.node().world().node.autologin);
     assert_eq!(
         emulator
             .call(
@@ -80,7 +80,7 @@ fn they_check_the_logged_in_users_password() {
         "SUCCESS"
     );
     assert!(
-        emulator.engine().world().node.autologin,
+        emulator.node().world().node.autologin,
         "the node would log in by itself next time"
     );
 }

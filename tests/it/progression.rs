@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use cnode_emulator::engine::status::Status;
-use cnode_emulator::engine::task::TaskId;
+use cnode_emulator::cnode::status::Status;
+use cnode_emulator::cnode::task::parse_task_id;
 
 use crate::harness::{paced, start_with, Style};
 
@@ -55,8 +55,8 @@ fn a_login_steps_through_its_path_as_the_clock_moves() {
     );
 
     let history = emulator
-        .engine()
-        .task_history(TaskId::parse(&id).unwrap())
+        .node()
+        .task_history(parse_task_id(&id).unwrap())
         .unwrap();
     assert_eq!(
         history,
@@ -81,7 +81,7 @@ fn effects_happen_on_time_even_when_nobody_polls() {
     );
     emulator.advance(STEP * 2);
     crate::harness::eventually("the ticker logs the user in", || {
-        emulator.engine().world().node.logged_in.as_deref() == Some("test_user")
+        emulator.node().world().node.logged_in.as_deref() == Some("test_user")
     });
 }
 

@@ -14,7 +14,7 @@ fn request_payment(emulator: &Emulator, from: &str, uid: &str, amount: u64) -> S
 }
 
 fn free(emulator: &Emulator, user: &str) -> u64 {
-    emulator.engine().world().users[user].balance("PLN").0
+    emulator.node().world().users[user].balance("PLN").0
 }
 
 #[test]

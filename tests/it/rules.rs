@@ -1,6 +1,6 @@
 //! Login and mode rules, and the immediate refusals of each argument's documented code.
 
-use cnode_emulator::engine::world::Mode;
+use cnode_emulator::cnode::world::Mode;
 use cnode_emulator::Settings;
 
 use crate::harness::{start, start_with, Emulator};

@@ -68,7 +68,7 @@ fn payments_count_against_the_series_and_need_no_decision() {
         "over maxPaymentsInSeries"
     );
     assert_eq!(
-        emulator.engine().world().users["shop"].balance("PLN").0,
+        emulator.node().world().users["shop"].balance("PLN").0,
         5_002_500
     );
 }

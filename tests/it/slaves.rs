@@ -1,6 +1,6 @@
 //! A master node's slaves: added and checked by tasks, listed by user.
 
-use cnode_emulator::engine::world::{Mode, SlaveFile};
+use cnode_emulator::cnode::world::{Mode, SlaveFile};
 use cnode_emulator::Settings;
 
 use crate::harness::{start_with, Emulator};
@@ -33,7 +33,7 @@ fn add_slaves_reports_each_slave() {
     let results = done.info()["slaves"].clone();
     assert_eq!(results[0]["result"], "ADDED");
     assert_eq!(results[1]["result"], "ALREADY_ADDED");
-    assert_eq!(emulator.engine().world().node.slaves.len(), 2);
+    assert_eq!(emulator.node().world().node.slaves.len(), 2);
 }
 
 #[test]

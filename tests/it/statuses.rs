@@ -3,8 +3,8 @@
 
 use std::cell::Cell;
 
-use cnode_emulator::engine::status::Status;
-use cnode_emulator::engine::world::Mode;
+use cnode_emulator::cnode::status::Status;
+use cnode_emulator::cnode::world::Mode;
 use cnode_emulator::units::parse_duration;
 
 use crate::harness::{start, xml_arguments, Emulator};
@@ -121,7 +121,7 @@ fn reach(entry: &toml::Value) {
 }
 
 fn change_world(emulator: &Emulator, changes: &toml::Value) {
-    let mut world = emulator.engine().world();
+    let mut world = emulator.node().world();
     if let Some(mode) = changes.get("mode").and_then(|m| m.as_str()) {
         world.node.mode = if mode == "master" {
             Mode::Master

@@ -1,6 +1,6 @@
 //! getTaskStatus: every field, in the WSDL's order; id checks; lookup by uniqueTransferId.
 
-use cnode_emulator::engine::jobs::Login;
+use cnode_emulator::cnode::jobs::Login;
 
 use crate::harness::{start, Style, BOTH_STYLES};
 
@@ -77,8 +77,8 @@ fn a_task_is_found_by_its_unique_transfer_id_when_task_id_is_empty() {
         password: "test_password".into(),
     };
     let id = emulator
-        .engine()
-        .start_task(Box::new(job), Some("11-42225-49853-A".into()))
+        .node()
+        .start_task(job, Some("11-42225-49853-A".into()), None)
         .unwrap();
 
     let found = emulator.call(

@@ -1,7 +1,7 @@
 //! The treasury: named with the user's password, its threshold set with the mpin, free
 //! money above it swept to the treasury user; cashiers' money on request in master mode.
 
-use cnode_emulator::engine::world::Mode;
+use cnode_emulator::cnode::world::Mode;
 use cnode_emulator::Settings;
 
 use crate::harness::{start, start_with};
@@ -24,7 +24,7 @@ fn setting_the_treasury_checks_name_and_password() {
     assert_eq!(set("treasury", "passwd"), "ERR_INVALID_PASSWORD");
     assert_eq!(set("treasury", "shop-password"), "SUCCESS");
     assert_eq!(
-        emulator.engine().world().node.treasury.as_deref(),
+        emulator.node().world().node.treasury.as_deref(),
         Some("treasury")
     );
 }
@@ -41,7 +41,7 @@ fn money_above_the_threshold_goes_to_the_treasury() {
     assert_eq!(wrong.get("requestStatus"), "ERR_INVALID_PASSWORD");
     let set = emulator.call_xml("setTreasuryParameters", "<treasuryThresholdValue><amount>1000000</amount><currency>PLN</currency><colour>0</colour></treasuryThresholdValue><mpin>JHV72</mpin>").answer();
     assert_eq!(set.get("requestStatus"), "SUCCESS");
-    let balance = |user: &str| emulator.engine().world().users[user].balance("PLN").0;
+    let balance = |user: &str| emulator.node().world().users[user].balance("PLN").0;
     assert_eq!(
         (balance("shop"), balance("treasury")),
         (1_000_000, 4_000_000),
@@ -97,7 +97,7 @@ fn a_cashiers_money_goes_to_the_treasury_on_request_in_master_mode() {
         (done.get("type"), done.get("status")),
         ("SEND_MONEY_TO_TREASURY", "FINISHED_OK")
     );
-    let world = emulator.engine().world();
+    let world = emulator.node().world();
     assert_eq!(world.users["alice"].balance("PLN").0, 50_000);
     assert_eq!(
         world.users["treasury"].balance("PLN").0,

@@ -1,6 +1,6 @@
 //! The WSDL is served at /?wsdl and /wsdl with the address the client actually used.
 
-use cnode_emulator::ops::operation_names;
+use cnode_emulator::cnode::ops::operation_names;
 
 use crate::harness::{http, start};
 
@@ -75,7 +75,7 @@ fn get_on_the_root_explains_itself_and_other_paths_are_not_found() {
 /// `CNODE_UPDATE_WSDL=1 cargo test wsdl` rewrites them.
 #[test]
 fn the_wsdl_files_in_the_repository_are_what_is_served() {
-    use cnode_emulator::wsdl::{template, Flavour};
+    use cnode_emulator::cnode::wsdl::{template, Flavour};
     for flavour in Flavour::ALL {
         let file = match flavour {
             Flavour::Document => "cnode.wsdl",

@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use cnode_emulator::soap::{parse_call, write_fault, write_reply, Fault, ParseLimits, Reply};
+use cnode_emulator::cnode::soap::{parse_call, write_fault, write_reply, Fault, ParseLimits, Reply};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 /// The getTaskStatus request as the documentation shows it (SOAP-ENV prefix, no xsi:type).

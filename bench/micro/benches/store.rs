@@ -4,8 +4,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use cnode_emulator::engine::clock::Millis;
-use cnode_emulator::engine::jobs::Scripted;
-use cnode_emulator::engine::status::Status;
+use cnode_emulator::cnode::jobs::Scripted;
+use cnode_emulator::cnode::status::Status;
 use cnode_emulator::engine::store::TaskStore;
 use cnode_emulator::engine::task::{Progression, Task, TaskId};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};

@@ -1,0 +1,246 @@
+//! Bitrix24's HTTP edge: `/rest/{user}/{code}/{method}` (an incoming webhook) and
+//! `/rest/{method}` with `auth` (an OAuth token); GET or POST; query, form, multipart or JSON
+//! (read by content); the `.json`/`.xml` suffix; every error as `{error, error_description}`
+//! with Bitrix24's HTTP status.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+use super::methods::{self, Method};
+use super::reply::{self, Error, Timing};
+use super::task::SCOPE;
+use super::Bitrix24;
+use crate::faults::Injected;
+use crate::http::params::{Params, ParamsError};
+use crate::http::{dropped_connection, journal, read_body, BodyError};
+use crate::state::AppState;
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/{user}/{code}/{method}", web::to(webhook))
+        .route("/{method}", web::to(token))
+        .default_service(web::to(|| async {
+            answer(Err(Error::method_not_found()), false, None)
+        }));
+}
+
+/// Who is calling.
+enum Caller {
+    Webhook { user: String, code: String },
+    Token,
+}
+
+async fn webhook(
+    req: HttpRequest,
+    path: web::Path<(String, String, String)>,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let (user, code, method) = path.into_inner();
+    serve(req, Caller::Webhook { user, code }, method, payload, state).await
+}
+
+async fn token(
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    serve(req, Caller::Token, path.into_inner(), payload, state).await
+}
+
+async fn serve(
+    req: HttpRequest,
+    caller: Caller,
+    method: String,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let timing = Timing {
+        start: state.engine.wall_now(),
+        real: std::time::Instant::now(),
+    };
+    let (name, xml) = methods::strip_format(&method);
+    let body = match read_body(payload, &state).await {
+        Ok(body) => body,
+        Err(refused) => return answer(Err(refused_body(&refused, &state)), xml, None),
+    };
+    let door = &state.bitrix24;
+    let outcome = (|| {
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        let mut params =
+            Params::read(req.query_string(), content_type, &body).map_err(bad_params)?;
+        door.check_caller(&caller, &mut params)?;
+        let method = Method::find(name).ok_or_else(Error::method_not_found)?;
+        Ok((method, params))
+    })();
+    let (operation, result) = match outcome {
+        Err(error) => (name.to_owned(), Err(error)),
+        Ok((method, params)) => {
+            let (delay, injected) = state.faults.decide(method.name());
+            if !delay.is_zero() {
+                actix_web::rt::time::sleep(delay).await;
+            }
+            let result = match injected {
+                Injected::Drop => {
+                    journal(
+                        &state,
+                        timing.real,
+                        method.name(),
+                        0,
+                        &body,
+                        &web::Bytes::new(),
+                    );
+                    return dropped_connection("application/json");
+                }
+                Injected::Fault => Err(Error::new(
+                    500,
+                    "ERROR_UNEXPECTED_ANSWER",
+                    "Server returned an unexpected response.",
+                )),
+                Injected::Error(_) => Err(Error::new(
+                    500,
+                    "INTERNAL_SERVER_ERROR",
+                    "Internal server error",
+                )),
+                Injected::Nothing => methods::call(door, method, &params),
+            };
+            (method.name().to_owned(), result)
+        }
+    };
+    let time = result
+        .is_ok()
+        .then(|| timing.to_json(&door.zone, door.world.cloud_time));
+    let (status, content_type, text) = written(result, xml, time);
+    journal(
+        &state,
+        timing.real,
+        &operation,
+        status.as_u16(),
+        &body,
+        &text,
+    );
+    HttpResponse::build(status)
+        .content_type(content_type)
+        .body(text)
+}
+
+/// The HTTP answer: the result with its time, or the error with its status.
+fn answer(result: Result<Value, Error>, xml: bool, time: Option<Value>) -> HttpResponse {
+    let (status, content_type, text) = written(result, xml, time);
+    HttpResponse::build(status)
+        .content_type(content_type)
+        .body(text)
+}
+
+fn written(
+    result: Result<Value, Error>,
+    xml: bool,
+    time: Option<Value>,
+) -> (actix_web::http::StatusCode, &'static str, web::Bytes) {
+    let (status, document) = match result {
+        Ok(result) => (
+            actix_web::http::StatusCode::OK,
+            json!({"result": result, "time": time}),
+        ),
+        Err(error) => (error.status, error.to_json()),
+    };
+    if xml {
+        (
+            status,
+            "application/xml; charset=utf-8",
+            reply::to_xml(&document).into(),
+        )
+    } else {
+        (
+            status,
+            "application/json; charset=utf-8",
+            document.to_string().into(),
+        )
+    }
+}
+
+fn bad_params(error: ParamsError) -> Error {
+    let description = match error {
+        ParamsError::BadJson(_) => "Invalid JSON",
+        ParamsError::BadForm(_) => "Invalid form data",
+    };
+    Error::new(400, "INVALID_REQUEST", description)
+}
+
+fn refused_body(refused: &BodyError, state: &AppState) -> Error {
+    let description = match refused {
+        BodyError::TooLarge => format!("Request body is over {} bytes", state.max_body),
+        BodyError::Timeout => "Request body did not arrive in time".to_owned(),
+        BodyError::Broken(error) => format!("Request body could not be read: {error}"),
+    };
+    Error::new(400, "INVALID_REQUEST", description)
+}
+
+impl Bitrix24 {
+    /// A webhook of the right shape (and listed, when the world lists some, with the
+    /// method's scope), or a token (`auth`, taken out of the parameters) that is known and
+    /// not expired on the virtual clock.
+    fn check_caller(&self, caller: &Caller, params: &mut Params) -> Result<(), Error> {
+        match caller {
+            Caller::Webhook { user, code } => {
+                let shaped = !user.is_empty()
+                    && user.bytes().all(|b| b.is_ascii_digit())
+                    && (1..=64).contains(&code.len())
+                    && code
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase());
+                if !shaped {
+                    return Err(Error::no_auth());
+                }
+                if self.world.webhooks.is_empty() {
+                    return Ok(());
+                }
+                let hook = self
+                    .world
+                    .webhooks
+                    .iter()
+                    .find(|h| h.user_id.to_string() == *user && h.code == *code)
+                    .ok_or_else(Error::no_auth)?;
+                if !hook.scopes.iter().any(|s| s == SCOPE) {
+                    return Err(Error::new(
+                        403,
+                        "insufficient_scope",
+                        "The request requires higher privileges than provided by the webhook token",
+                    ));
+                }
+                Ok(())
+            }
+            Caller::Token => {
+                let token = match params.remove("auth") {
+                    Some(Value::String(token)) if !token.is_empty() => token,
+                    _ => return Err(Error::no_auth()),
+                };
+                if self.world.tokens.is_empty() {
+                    return Ok(());
+                }
+                let known = self
+                    .world
+                    .tokens
+                    .iter()
+                    .find(|t| t.token == token)
+                    .ok_or_else(Error::no_auth)?;
+                if known
+                    .expires_at
+                    .is_some_and(|at| self.engine.wall_now() >= at)
+                {
+                    return Err(Error::new(
+                        401,
+                        "expired_token",
+                        "The access token provided has expired.",
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The Bitrix24 front door (seed 004, dialects.md §4): the REST API's
+//! `configuration.import.*` methods and `batch` under `/rest/`, called through a webhook
+//! (`/rest/{user}/{code}/{method}`) or with an `auth` token, answered in the
+//! `result`/`time` or `error`/`error_description` envelope.
+
+pub mod http;
+mod methods;
+mod reply;
+pub mod task;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::engine::clock::Millis;
+use crate::engine::scripted::Scripted;
+use crate::engine::task::{Door, Lifetime, StatusCode, TaskId, TaskType};
+use crate::engine::{Engine, NewTask, StartError};
+use task::{Import, IMPORT};
+
+pub const DOOR: Door = Door {
+    name: "bitrix24",
+    tag: 2,
+};
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// One agent run: the import moves one step per run.
+    pub pace: Duration,
+    /// How long a finished or unregistered process is still known (then `U`).
+    pub purge_after: Duration,
+    /// Answer a second `get` of one process within one agent period with 503.
+    pub strict_rate: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            pace: Duration::from_secs(60),
+            purge_after: Duration::from_secs(3 * 24 * 3600),
+            strict_rate: false,
+        }
+    }
+}
+
+/// The world file's `[bitrix24]` section.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorldSection {
+    /// Accepted incoming webhooks; empty: any of the right shape (the sandbox).
+    pub webhooks: Vec<Webhook>,
+    /// Accepted OAuth tokens; empty: any non-empty `auth`.
+    pub tokens: Vec<Token>,
+    /// The sections an import goes through, one per agent run.
+    pub sections: Vec<String>,
+    /// The portal's time zone offset, as `date_start` shows it.
+    pub zone: String,
+    /// Show the cloud's `operating` and `operating_reset_at` in `time`.
+    pub cloud_time: bool,
+    /// Also enforce the polling advice (as `--strict-rate bitrix24`).
+    pub strict_rate: bool,
+}
+
+impl Default for WorldSection {
+    fn default() -> WorldSection {
+        WorldSection {
+            webhooks: Vec::new(),
+            tokens: Vec::new(),
+            sections: ["REST_APPLICATION", "CRM_STATUS", "CRM_FIELDS"]
+                .map(String::from)
+                .to_vec(),
+            zone: "+02:00".into(),
+            cloud_time: true,
+            strict_rate: false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Webhook {
+    pub user_id: u64,
+    pub code: String,
+    /// The scopes the webhook was given; `configuration.import` is needed.
+    #[serde(default = "default_scopes")]
+    pub scopes: Vec<String>,
+}
+
+fn default_scopes() -> Vec<String> {
+    vec![task::SCOPE.to_owned()]
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Token {
+    pub token: String,
+    /// After this (virtual) time the token is refused as expired.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+pub struct Bitrix24 {
+    engine: Arc<Engine>,
+    config: Config,
+    world: WorldSection,
+    zone: chrono::FixedOffset,
+    next_process: AtomicU64,
+    /// The virtual time of each process's last `get` (strict rate).
+    last_get: Mutex<HashMap<u64, Millis>>,
+}
+
+impl Bitrix24 {
+    pub fn new(engine: Arc<Engine>, config: Config, world: &WorldSection) -> Bitrix24 {
+        let zone = world
+            .zone
+            .parse()
+            .unwrap_or_else(|_| chrono::FixedOffset::east_opt(2 * 3600).expect("+02:00"));
+        Bitrix24 {
+            engine,
+            config,
+            world: world.clone(),
+            zone,
+            next_process: AtomicU64::new(1),
+            last_get: Mutex::default(),
+        }
+    }
+
+    pub fn task_types() -> impl Iterator<Item = &'static TaskType> {
+        std::iter::once(&IMPORT)
+    }
+
+    fn mint(&self) -> TaskId {
+        let id = self.next_process.fetch_add(1, Ordering::Relaxed);
+        TaskId::new(DOOR, &id.to_string()).expect("a short number")
+    }
+
+    fn start(
+        &self,
+        job: Box<dyn crate::engine::task::Job>,
+        outcome: Option<Vec<StatusCode>>,
+        detail: Map<String, Value>,
+    ) -> Result<TaskId, StartError> {
+        let new = NewTask {
+            job,
+            key: None,
+            lifetime: Lifetime::AfterEnd(millis(self.config.purge_after)),
+            pace: millis(self.config.pace),
+            outcome,
+            detail,
+        };
+        self.engine.start(new, &mut || self.mint())
+    }
+
+    fn import(&self) -> Box<Import> {
+        Box::new(Import::new(self.world.sections.clone()))
+    }
+
+    fn strict_rate(&self) -> bool {
+        self.config.strict_rate || self.world.strict_rate
+    }
+
+    fn last_get(&self) -> MutexGuard<'_, HashMap<u64, Millis>> {
+        self.last_get
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl crate::state::FrontDoor for Bitrix24 {
+    fn door(&self) -> Door {
+        DOOR
+    }
+
+    fn start_dictated(
+        &self,
+        task_type: &'static TaskType,
+        path: Option<Vec<StatusCode>>,
+        detail: Map<String, Value>,
+    ) -> Result<TaskId, String> {
+        let job: Box<dyn crate::engine::task::Job> = match path {
+            Some(_) => Box::new(Scripted::new(task_type, Vec::new())),
+            None => self.import(),
+        };
+        self.start(job, path, detail).map_err(|e| format!("{e:?}"))
+    }
+
+    fn parse_id(&self, text: &str) -> Option<TaskId> {
+        methods::process_id(text).and_then(|id| TaskId::new(DOOR, &id.to_string()))
+    }
+
+    fn reset(&self) {
+        self.next_process.store(1, Ordering::Relaxed);
+        self.last_get().clear();
+    }
+}
+
+fn millis(duration: Duration) -> Millis {
+    Millis::try_from(duration.as_millis()).unwrap_or(Millis::MAX)
+}

@@ -1,0 +1,72 @@
+//! An import process: its statuses (`S`, `P`, `F`, `E`; `U` is what `get` answers for a
+//! process it does not know, not a status a process is in) and the job that walks the
+//! import's sections, one per agent run.
+
+use serde_json::{json, Map, Value};
+
+use super::DOOR;
+use crate::engine::task::{Job, StatusCode, Step, StepCtx, TaskType, Vocabulary};
+
+/// The scope the methods belong to.
+pub const SCOPE: &str = "configuration.import";
+
+pub const STARTED: StatusCode = StatusCode(0);
+pub const IN_PROGRESS: StatusCode = StatusCode(1);
+pub const FINISHED: StatusCode = StatusCode(2);
+pub const ERROR: StatusCode = StatusCode(3);
+
+pub static VOCABULARY: Vocabulary = Vocabulary {
+    names: &["S", "P", "F", "E"],
+    finals: 1 << 2 | 1 << 3,
+    succeeded: FINISHED,
+    rising: None,
+    cancelled: ERROR,
+};
+
+/// The one task type: an import registered by `configuration.import.register`.
+pub static IMPORT: TaskType = TaskType {
+    door: DOOR,
+    name: SCOPE,
+    statuses: &VOCABULARY,
+    dictated,
+};
+
+/// A dictated error keeps its reason in `errors`, where clients read it.
+fn dictated(status: StatusCode, reason: &str) -> Map<String, Value> {
+    let mut detail = Map::new();
+    if status == ERROR {
+        detail.insert("errors".into(), json!([reason]));
+    }
+    detail
+}
+
+/// The import: `S` until the agent first runs, then `P` through each section
+/// (`progress {action, step, section}`), then `F`.
+pub struct Import {
+    sections: Vec<String>,
+    step: usize,
+}
+
+impl Import {
+    pub fn new(sections: Vec<String>) -> Import {
+        Import { sections, step: 0 }
+    }
+}
+
+impl Job for Import {
+    fn task_type(&self) -> &'static TaskType {
+        &IMPORT
+    }
+
+    fn next(&mut self, _: StatusCode, _: &StepCtx) -> Step {
+        let Some(section) = self.sections.get(self.step) else {
+            return Step::to(FINISHED).with("additional", json!([]));
+        };
+        let progress = json!({"action": "manifest", "step": self.step, "section": section});
+        self.step += 1;
+        let percent = (self.step * 100 / (self.sections.len() + 1)) as u8;
+        Step::to(IN_PROGRESS)
+            .with("progress", progress)
+            .progress(percent)
+    }
+}

@@ -1,0 +1,292 @@
+//! CNode's HTTP edge: the SOAP endpoint, the WSDL routes, Content-Type (415), fault and
+//! HTTP status mapping, the `X-Cnode-Outcome` header, injected faults. Bytes go to `soap/`,
+//! calls to `ops/`.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::ops::{self, Code, Ctx};
+use super::soap::{self, Fault};
+use super::status::Status;
+use super::wsdl::{self, Flavour};
+use crate::faults::Injected;
+use crate::http::{dropped_connection, journal, read_body, BodyError};
+use crate::state::AppState;
+
+/// The header that dictates the path of the task a request creates, e.g.
+/// `SEARCHING,FINISHED_ERR_BUYER_LIMITS_EXCEEDED`.
+pub const OUTCOME_HEADER: &str = "X-Cnode-Outcome";
+
+/// CNode's routes; mounted last, since the real node answers a POST at any path.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/", web::post().to(soap_endpoint))
+        .route("/", web::get().to(root))
+        .route("/wsdl", web::get().to(wsdl))
+        // The real node has no path: a POST anywhere is a SOAP call.
+        .default_service(web::to(fallback));
+}
+
+async fn soap_endpoint(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let started = std::time::Instant::now();
+    if let Some(declared) = non_xml_content_type(&req) {
+        return fault_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            &Fault::client(format!(
+                "Content-Type {declared} is not XML: send SOAP 1.1 as text/xml; charset=utf-8"
+            )),
+        );
+    }
+    if crate::http::declared_length(&req).is_some_and(|length| length > state.max_body) {
+        return too_large(state.max_body);
+    }
+    let body = match read_body(payload, &state).await {
+        Ok(body) => body,
+        Err(refused) => return body_refused(refused, &state),
+    };
+    let fault = |fault: Fault| (StatusCode::INTERNAL_SERVER_ERROR, soap::write_fault(&fault));
+    let charset = declared_charset(&req);
+    let parsed = soap::parse_call_with_charset(&body, charset.as_deref(), &state.parse_limits);
+    let (status, operation, answer) = match parsed {
+        Err(error) => {
+            let (status, answer) = fault(error);
+            (status, String::new(), answer)
+        }
+        Ok(call) => {
+            let (delay, injected) = state.faults.decide(&call.operation);
+            if !delay.is_zero() {
+                // A timer, not a sleeping thread: the worker keeps serving meanwhile.
+                actix_web::rt::time::sleep(delay).await;
+            }
+            let (status, answer) = match injected {
+                Injected::Drop => {
+                    let nothing = web::Bytes::new();
+                    journal(&state, started, &call.operation, 0, &body, &nothing);
+                    return dropped_connection(soap::CONTENT_TYPE);
+                }
+                Injected::Fault => fault(Fault::server(format!(
+                    "a fault injected for {}",
+                    call.operation
+                ))),
+                Injected::Error(name) => {
+                    let code = Code::injectable(&name).unwrap_or(Code::TechnicalProblem);
+                    (
+                        StatusCode::OK,
+                        soap::write_reply(&call.operation, &ops::error_reply(&call, code)),
+                    )
+                }
+                Injected::Nothing => serve(&req, &call, &state),
+            };
+            (status, call.operation, answer)
+        }
+    };
+    let answer = web::Bytes::from(answer);
+    journal(&state, started, &operation, status.as_u16(), &body, &answer);
+    xml_response(status, answer)
+}
+
+/// One valid call, served: (HTTP status, answer).
+fn serve(req: &HttpRequest, call: &soap::Call, state: &AppState) -> (StatusCode, Vec<u8>) {
+    let fault = |fault: Fault| (StatusCode::INTERNAL_SERVER_ERROR, soap::write_fault(&fault));
+    let outcome = match outcome_header(req) {
+        Ok(outcome) => outcome,
+        Err(error) => return fault(error),
+    };
+    let ctx = Ctx {
+        node: &state.node,
+        config: &state.ops,
+        outcome,
+    };
+    match ops::dispatch(&ctx, call) {
+        Ok(reply) => (StatusCode::OK, soap::write_reply(&call.operation, &reply)),
+        Err(error) => fault(error),
+    }
+}
+
+/// The path an `X-Cnode-Outcome` header dictates, if sent.
+fn outcome_header(req: &HttpRequest) -> Result<Option<Vec<Status>>, Fault> {
+    let Some(value) = req.headers().get(OUTCOME_HEADER) else {
+        return Ok(None);
+    };
+    let value = value.to_str().unwrap_or_default();
+    let path = value
+        .split(',')
+        .map(|name| {
+            Status::parse(name.trim()).ok_or_else(|| {
+                Fault::client(format!(
+                    "{OUTCOME_HEADER}: \"{}\" is not a task status",
+                    name.trim()
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(path))
+}
+
+async fn root(req: HttpRequest) -> HttpResponse {
+    if let Some(flavour) = wsdl_query(req.query_string()) {
+        return serve_wsdl(&req, flavour);
+    }
+    if req.query_string().eq_ignore_ascii_case("xsd=soap-encoding") {
+        return HttpResponse::Ok()
+            .content_type(soap::CONTENT_TYPE)
+            .body(wsdl::SOAP_ENCODING_SCHEMA);
+    }
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body(concat!(
+            "cnode-emulator: a stand-in for Billon's Corporate Node.\n",
+            "POST SOAP 1.1 envelopes to this address; the WSDL is at /?wsdl.\n",
+        ))
+}
+
+/// `GET /wsdl`: the default flavour, or the one `?wsdl=...` names.
+async fn wsdl(req: HttpRequest) -> HttpResponse {
+    let flavour = wsdl_query(req.query_string()).unwrap_or(Ok(Flavour::Document));
+    serve_wsdl(&req, flavour)
+}
+
+/// The WSDL, its service address set to the address the client used.
+fn serve_wsdl(req: &HttpRequest, flavour: Result<Flavour, String>) -> HttpResponse {
+    let flavour = match flavour {
+        Ok(flavour) => flavour,
+        Err(asked) => {
+            return HttpResponse::NotFound()
+                .content_type("text/plain; charset=utf-8")
+                .body(format!(
+                    "No WSDL flavour \"{asked}\": ?wsdl (document/literal wrapped), ?wsdl=rpc (rpc/literal), ?wsdl=encoded (rpc/encoded)\n"
+                ))
+        }
+    };
+    let info = req.connection_info();
+    let mut address = String::new();
+    soap::escape_attribute(
+        &mut address,
+        &format!("{}://{}/", info.scheme(), info.host()),
+    );
+    let body = wsdl::template(flavour).replace(wsdl::ADDRESS_PLACEHOLDER, &address);
+    HttpResponse::Ok()
+        .content_type(soap::CONTENT_TYPE)
+        .body(body)
+}
+
+async fn fallback(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    use actix_web::http::Method;
+    if req.method() == Method::POST {
+        return soap_endpoint(req, payload, state).await;
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let fault = Fault::client(format!(
+            "{} is not served: POST SOAP envelopes, GET /?wsdl for the WSDL",
+            req.method()
+        ));
+        return HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "GET, POST"))
+            .content_type(soap::CONTENT_TYPE)
+            .body(soap::write_fault(&fault));
+    }
+    HttpResponse::NotFound()
+        .content_type("text/plain; charset=utf-8")
+        .body("Not found. POST SOAP envelopes to /; the WSDL is at /?wsdl.\n")
+}
+
+/// `None` when the query does not ask for the WSDL; else the flavour asked for, or the
+/// value that names none.
+fn wsdl_query(query: &str) -> Option<Result<Flavour, String>> {
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        key.eq_ignore_ascii_case("wsdl")
+            .then(|| Flavour::from_query_value(value).ok_or_else(|| value.to_owned()))
+    })
+}
+
+/// The declared Content-Type when it names something other than XML (`text/xml`,
+/// `application/xml`, `application/soap+xml`, any `+xml`). No Content-Type at all is served.
+fn non_xml_content_type(req: &HttpRequest) -> Option<String> {
+    let declared = req.headers().get(header::CONTENT_TYPE)?;
+    let declared = String::from_utf8_lossy(declared.as_bytes());
+    let media_type = declared.split(';').next().unwrap_or_default().trim();
+    let subtype = media_type
+        .split_once('/')
+        .map_or("", |(_, subtype)| subtype)
+        .to_ascii_lowercase();
+    let xml = subtype == "xml" || subtype.ends_with("+xml");
+    (!xml).then(|| format!("\"{}\"", declared.trim()))
+}
+
+/// The `charset` parameter of the Content-Type, when one is given.
+fn declared_charset(req: &HttpRequest) -> Option<String> {
+    let declared = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+    declared.split(';').skip(1).find_map(|parameter| {
+        let (key, value) = parameter.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"').to_owned())
+    })
+}
+
+/// A body that could not be read, answered as a fault.
+fn body_refused(refused: BodyError, state: &AppState) -> HttpResponse {
+    match refused {
+        BodyError::TooLarge => too_large(state.max_body),
+        BodyError::Timeout => fault_response(
+            StatusCode::REQUEST_TIMEOUT,
+            &Fault::client(format!(
+                "the request body did not arrive within {:?}",
+                state.request_timeout
+            )),
+        ),
+        BodyError::Broken(error) => fault_response(
+            StatusCode::BAD_REQUEST,
+            &Fault::client(format!("the request body could not be read: {error}")),
+        ),
+    }
+}
+
+fn too_large(limit: usize) -> HttpResponse {
+    fault_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &Fault::client(format!(
+            "the request body is over the limit of {limit} bytes"
+        )),
+    )
+}
+
+fn fault_response(status: StatusCode, fault: &Fault) -> HttpResponse {
+    log::debug!("answered a SOAP fault: {fault}");
+    xml_response(status, soap::write_fault(fault))
+}
+
+fn xml_response(
+    status: StatusCode,
+    body: impl actix_web::body::MessageBody + 'static,
+) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(soap::CONTENT_TYPE)
+        .body(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{wsdl_query, Flavour};
+
+    #[test]
+    fn the_query_names_the_flavour() {
+        assert_eq!(wsdl_query("wsdl"), Some(Ok(Flavour::Document)));
+        assert_eq!(wsdl_query("WSDL"), Some(Ok(Flavour::Document)));
+        assert_eq!(wsdl_query("x=1&wsdl="), Some(Ok(Flavour::Document)));
+        assert_eq!(wsdl_query("wsdl=rpc"), Some(Ok(Flavour::Rpc)));
+        assert_eq!(wsdl_query("wsdl=encoded"), Some(Ok(Flavour::Encoded)));
+        assert_eq!(wsdl_query("wsdl=xml"), Some(Err("xml".to_owned())));
+        assert_eq!(wsdl_query(""), None);
+        assert_eq!(wsdl_query("wsdlx"), None);
+    }
+}

@@ -1,0 +1,107 @@
+//! The HTTP edge every front door shares: one port, the routes of each door under its real
+//! service's paths (CNode last: the real node answers a POST at any path), the admin API,
+//! and what every door's wire needs alike: the body limit and timeout, the journal, a
+//! dropped connection.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+pub mod params;
+
+use crate::journal::Exchange;
+use crate::state::AppState;
+
+/// Every route: the admin API (when on), the front doors switched on, CNode at the root.
+pub fn routes(config: &mut web::ServiceConfig, admin: bool, doors: &crate::config::Doors) {
+    if admin {
+        config.service(web::scope("/__admin").configure(crate::admin::routes));
+    }
+    if doors.mobizon {
+        config.service(web::scope("/service").configure(crate::mobizon::http::routes));
+    }
+    if doors.bitrix24 {
+        config.service(web::scope("/rest").configure(crate::bitrix24::http::routes));
+    }
+    if doors.cnode {
+        crate::cnode::http::routes(config);
+    }
+}
+
+/// Why a body could not be read; each door answers it in its own format.
+#[derive(Debug)]
+pub enum BodyError {
+    TooLarge,
+    Timeout,
+    Broken(String),
+}
+
+/// The whole body, within the size limit and the request timeout.
+pub async fn read_body(payload: web::Payload, state: &AppState) -> Result<web::Bytes, BodyError> {
+    use std::future::Future;
+    use std::task::Poll;
+    let mut arrival = std::pin::pin!(payload.to_bytes_limited(state.max_body));
+    // Most bodies arrive with their headers: a timer is armed only for one that has not.
+    let first_look = std::future::poll_fn(|cx| Poll::Ready(arrival.as_mut().poll(cx))).await;
+    let arrived = match first_look {
+        Poll::Ready(arrived) => arrived,
+        Poll::Pending => actix_web::rt::time::timeout(state.request_timeout, arrival)
+            .await
+            .map_err(|_| BodyError::Timeout)?,
+    };
+    match arrived {
+        Err(_) => Err(BodyError::TooLarge),
+        Ok(Err(error)) => Err(BodyError::Broken(error.to_string())),
+        Ok(Ok(body)) => Ok(body),
+    }
+}
+
+pub fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+/// Records one exchange in the journal, when it is on.
+pub fn journal(
+    state: &AppState,
+    started: std::time::Instant,
+    operation: &str,
+    status: u16,
+    request: &web::Bytes,
+    response: &web::Bytes,
+) {
+    if state.journal.is_on() {
+        state.journal.record(Exchange {
+            seq: 0,
+            at: state.engine.wall_now(),
+            operation: operation.to_owned(),
+            http_status: status,
+            duration_micros: started.elapsed().as_micros() as u64,
+            request: request.clone(),
+            response: response.clone(),
+        });
+    }
+}
+
+/// A response whose body fails at once: actix drops the connection without an answer.
+pub fn dropped_connection(content_type: &'static str) -> HttpResponse {
+    struct Broken;
+    impl actix_web::body::MessageBody for Broken {
+        type Error = std::io::Error;
+        fn size(&self) -> actix_web::body::BodySize {
+            actix_web::body::BodySize::Stream
+        }
+        fn poll_next(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<actix_web::web::Bytes, Self::Error>>> {
+            std::task::Poll::Ready(Some(Err(std::io::Error::other(
+                "connection dropped on purpose",
+            ))))
+        }
+    }
+    HttpResponse::Ok().content_type(content_type).body(Broken)
+}

@@ -1,0 +1,175 @@
+//! Mobizon's HTTP edge: `/service/{module}/{method}`, the query's `apiKey`, `output` and
+//! `api`, parameters from the query and the body (form, multipart or JSON), and every answer
+//! in the `{code, data, message}` envelope with HTTP 200, as JSON or XML (dialects.md 1.6).
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::Value;
+
+use super::ops::{self, Answer, Code};
+use super::Mobizon;
+use crate::faults::Injected;
+use crate::http::params::Params;
+use crate::http::{dropped_connection, journal, read_body, BodyError};
+use crate::state::AppState;
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/{module}/{method}", web::to(serve))
+        .default_service(web::to(unknown_path));
+}
+
+/// The answer's format, from `output`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Json,
+    Xml,
+}
+
+async fn serve(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let started = std::time::Instant::now();
+    let (module, method) = path.into_inner();
+    let body = read_body(payload, &state).await;
+    let (operation, output, answer) = match &body {
+        Ok(body) => answer(&req, &module, &method, body, &state).await,
+        Err(refused) => (String::new(), Output::Json, refused_body(refused, &state)),
+    };
+    let Some(answer) = answer else {
+        let nothing = web::Bytes::new();
+        let request = body.unwrap_or_default();
+        journal(&state, started, &operation, 0, &request, &nothing);
+        return dropped_connection("application/json");
+    };
+    let lang = state.mobizon.world.lang;
+    let (content_type, text) = match output {
+        Output::Json => ("application/json; charset=utf-8", answer.to_json(lang)),
+        Output::Xml => ("application/xml; charset=utf-8", answer.to_xml(lang)),
+    };
+    let text = web::Bytes::from(text);
+    journal(
+        &state,
+        started,
+        &operation,
+        200,
+        &body.unwrap_or_default(),
+        &text,
+    );
+    HttpResponse::Ok().content_type(content_type).body(text)
+}
+
+/// The operation's name (for the journal and fault plans), the format asked for, and the
+/// answer; `None` when an injected fault drops the connection.
+async fn answer(
+    req: &HttpRequest,
+    module: &str,
+    method: &str,
+    body: &[u8],
+    state: &AppState,
+) -> (String, Output, Option<Answer>) {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let params = match Params::read(req.query_string(), content_type, body) {
+        Ok(params) => params,
+        Err(error) => {
+            let answer = Answer::error(Code::ParameterViolation, error.to_string());
+            return (String::new(), Output::Json, Some(answer));
+        }
+    };
+    let output = match params.text("output").as_deref() {
+        None | Some("json") => Output::Json,
+        Some("xml") => Output::Xml,
+        Some(other) => {
+            let answer = Answer::error(Code::WrongFormat, format!("output={other}"));
+            return (String::new(), Output::Json, Some(answer));
+        }
+    };
+    let Some(operation) = ops::Operation::find(module, method) else {
+        let code = if ops::Operation::is_module(module) {
+            Code::WrongMethod
+        } else {
+            Code::WrongModule
+        };
+        return (
+            String::new(),
+            output,
+            Some(Answer::error(code, format!("{module}/{method}"))),
+        );
+    };
+    let name = operation.name().to_owned();
+    let (delay, injected) = state.faults.decide(&name);
+    if !delay.is_zero() {
+        actix_web::rt::time::sleep(delay).await;
+    }
+    let answer = match injected {
+        Injected::Drop => None,
+        Injected::Fault => Some(Answer::error(Code::ServiceError, "a fault injected".into())),
+        Injected::Error(_) => Some(Answer::error(
+            Code::ApplicationError,
+            "an error injected".into(),
+        )),
+        Injected::Nothing => Some(call(&state.mobizon, operation, &params)),
+    };
+    (name, output, answer)
+}
+
+/// Checks what every call carries (`api`, `apiKey`), then serves the operation.
+fn call(door: &Mobizon, operation: ops::Operation, params: &Params) -> Answer {
+    match params.text("api").as_deref() {
+        None | Some("v1") => {}
+        Some(other) => return Answer::error(Code::ParameterViolation, format!("api={other}")),
+    }
+    let key = match door.check_key(params.get("apiKey")) {
+        Ok(key) => key,
+        Err(answer) => return answer,
+    };
+    operation.serve(door, &key, params)
+}
+
+fn refused_body(refused: &BodyError, state: &AppState) -> Option<Answer> {
+    let why = match refused {
+        BodyError::TooLarge => format!("the body is over {} bytes", state.max_body),
+        BodyError::Timeout => "the body did not arrive in time".to_owned(),
+        BodyError::Broken(error) => format!("the body could not be read: {error}"),
+    };
+    Some(Answer::error(Code::ParameterViolation, why))
+}
+
+/// `/service/` alone, or a path that is not `/service/{module}/{method}`: wrong module.
+async fn unknown_path(req: HttpRequest) -> HttpResponse {
+    let answer = Answer::error(Code::WrongModule, req.path().to_owned());
+    HttpResponse::Ok()
+        .content_type("application/json; charset=utf-8")
+        .body(answer.to_json(Default::default()))
+}
+
+impl Mobizon {
+    /// The caller's key when it may call: missing, empty, malformed or unlisted keys get
+    /// code 8, blocked ones code 14.
+    fn check_key(&self, key: Option<&Value>) -> Result<String, Answer> {
+        let key = match key {
+            Some(Value::String(key)) if !key.is_empty() => key.clone(),
+            _ => return Err(Answer::error(Code::LoginError, "apiKey".into())),
+        };
+        let shaped =
+            (20..=80).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric());
+        let listed = if self.world.keys.is_empty() {
+            shaped
+        } else {
+            self.world.keys.contains(&key)
+        };
+        if !listed {
+            return Err(Answer::error(Code::LoginError, "apiKey".into()));
+        }
+        if self.world.blocked.contains(&key) {
+            return Err(Answer::error(Code::AccountBlocked, String::new()));
+        }
+        Ok(key)
+    }
+}

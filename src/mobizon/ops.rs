@@ -1,0 +1,380 @@
+//! Mobizon's operations and answer codes: taskqueue/getStatus, campaign/create and
+//! campaign/addRecipients (dialects.md 1.5, 1.6).
+
+use serde_json::{json, Map, Value};
+
+use super::task::{AddRecipients, TaskKind};
+use super::{Campaign, Lang, Mobizon};
+use crate::engine::StartError;
+use crate::http::params::Params;
+
+/// The API codes the door answers (apiCode.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Code {
+    Success = 0,
+    Validation = 1,
+    NotFound = 2,
+    ApplicationError = 3,
+    WrongModule = 4,
+    WrongMethod = 5,
+    WrongFormat = 6,
+    LoginError = 8,
+    SavingError = 10,
+    MissingParameters = 11,
+    ParameterViolation = 12,
+    AccountBlocked = 14,
+    RateLimit = 30,
+    PartlyDone = 98,
+    NothingDone = 99,
+    Background = 100,
+    ServiceError = 999,
+}
+
+impl Code {
+    /// The message, in the world's language; `detail` names what was wrong.
+    fn message(self, lang: Lang, detail: &str) -> String {
+        let (ru, en) = match self {
+            Code::Success | Code::Background => return String::new(),
+            Code::Validation => ("Ошибка валидации данных", "Data validation error"),
+            Code::NotFound => ("Фоновая задача не найдена.", "Record not found."),
+            Code::ApplicationError => ("Неизвестная ошибка приложения.", "Unidentified application error."),
+            Code::WrongModule => ("Неверный модуль", "Wrong module"),
+            Code::WrongMethod => ("Неверный метод", "Wrong method"),
+            Code::WrongFormat => ("Неверный формат ответа", "Wrong response format"),
+            Code::LoginError => ("Ошибка авторизации: неверный ключ API.", "Login error: wrong API key."),
+            Code::SavingError => ("Ошибка сохранения данных: кампания занята другим процессом добавления.", "Error saving data: the campaign is locked by another adding process."),
+            Code::MissingParameters => ("Параметр(ы) {} неверны для данного модуля и метода. Проверьте правильность указанных параметров и сведения в документации.", "Parameter(s) {} are wrong for this module and method. Check the parameters and the documentation."),
+            Code::ParameterViolation => ("Параметр нарушает условие", "A parameter violates a condition"),
+            Code::AccountBlocked => ("Учетная запись заблокирована или удалена.", "The account is blocked or deleted."),
+            Code::RateLimit => ("Превышен лимит частоты запросов.", "Request rate limit exceeded."),
+            Code::PartlyDone => ("Операция выполнена частично.", "The operation was partly done."),
+            Code::NothingDone => ("Операция не выполнена.", "Nothing was done."),
+            Code::ServiceError => ("Общая ошибка сервиса.", "General service error."),
+        };
+        let text = if lang == Lang::En { en } else { ru };
+        if text.contains("{}") {
+            return text.replace("{}", detail);
+        }
+        if detail.is_empty() || matches!(self, Code::NotFound | Code::RateLimit) {
+            text.to_owned()
+        } else {
+            format!("{text}: {detail}")
+        }
+    }
+}
+
+/// One answer: the envelope's code and data; the message is written in the world's language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    pub code: Code,
+    pub data: Value,
+    detail: String,
+}
+
+impl Answer {
+    pub fn ok(data: Value) -> Answer {
+        Answer::with(Code::Success, data)
+    }
+
+    pub fn with(code: Code, data: Value) -> Answer {
+        Answer {
+            code,
+            data,
+            detail: String::new(),
+        }
+    }
+
+    pub fn error(code: Code, detail: String) -> Answer {
+        Answer {
+            code,
+            data: Value::Null,
+            detail,
+        }
+    }
+
+    pub fn to_json(&self, lang: Lang) -> String {
+        json!({
+            "code": self.code as u16,
+            "data": self.data,
+            "message": self.code.message(lang, &self.detail),
+        })
+        .to_string()
+    }
+
+    /// `<response><code>..</code><data>..</data><message>..</message></response>`.
+    pub fn to_xml(&self, lang: Lang) -> String {
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?><response>");
+        xml.push_str(&format!("<code>{}</code>", self.code as u16));
+        write_xml(&mut xml, "data", &self.data);
+        write_xml(
+            &mut xml,
+            "message",
+            &Value::String(self.code.message(lang, &self.detail)),
+        );
+        xml.push_str("</response>");
+        xml
+    }
+}
+
+fn write_xml(xml: &mut String, name: &str, value: &Value) {
+    xml.push_str(&format!("<{name}>"));
+    match value {
+        Value::Null => {}
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(key, value)| write_xml(xml, key, value)),
+        Value::Array(items) => items.iter().for_each(|item| write_xml(xml, "item", item)),
+        Value::String(text) => xml.push_str(&quick_xml::escape::escape(text.as_str())),
+        other => xml.push_str(&other.to_string()),
+    }
+    xml.push_str(&format!("</{name}>"));
+}
+
+/// The served methods, matched case-insensitively (`Taskqueue/GetStatus` is `taskqueue/getStatus`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    GetStatus,
+    CreateCampaign,
+    AddRecipients,
+}
+
+/// Modules of the real API: a method of one of them that is not served is a wrong method,
+/// anything else a wrong module.
+const MODULES: &[&str] = &[
+    "campaign",
+    "contactcard",
+    "contactgroup",
+    "link",
+    "message",
+    "taskqueue",
+    "user",
+    "webhooks",
+];
+
+/// Most recipients one synchronous addRecipients takes.
+const MAX_SYNC_RECIPIENTS: usize = 500;
+
+impl Operation {
+    const ALL: &'static [Operation] = &[
+        Operation::GetStatus,
+        Operation::CreateCampaign,
+        Operation::AddRecipients,
+    ];
+
+    pub fn find(module: &str, method: &str) -> Option<Operation> {
+        Operation::ALL.iter().copied().find(|op| {
+            let (m, f) = op.name().split_once('/').expect("module/method");
+            m.eq_ignore_ascii_case(module) && f.eq_ignore_ascii_case(method)
+        })
+    }
+
+    pub fn is_module(module: &str) -> bool {
+        MODULES.iter().any(|m| m.eq_ignore_ascii_case(module))
+    }
+
+    /// As the docs write it; the journal and fault plans use this name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::GetStatus => "taskqueue/getStatus",
+            Operation::CreateCampaign => "campaign/create",
+            Operation::AddRecipients => "campaign/addRecipients",
+        }
+    }
+
+    pub fn serve(self, door: &Mobizon, key: &str, params: &Params) -> Answer {
+        match self {
+            Operation::GetStatus => get_status(door, key, params),
+            Operation::CreateCampaign => create_campaign(door, params),
+            Operation::AddRecipients => add_recipients(door, params),
+        }
+    }
+}
+
+/// A number as the world writes numbers: JSON numbers, or strings like much of the real API.
+fn number(door: &Mobizon, n: u64) -> Value {
+    if door.world.numbers_as_strings {
+        Value::String(n.to_string())
+    } else {
+        Value::from(n)
+    }
+}
+
+/// An id parameter: decimal digits, as text or a JSON number.
+fn id_param(params: &Params, name: &str) -> Option<u64> {
+    let text = params.text(name)?;
+    text.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+fn get_status(door: &Mobizon, key: &str, params: &Params) -> Answer {
+    if door.strict_rate() {
+        let now = door.engine.clock().now();
+        let mut state = door.lock();
+        let last = state.last_poll.insert(key.to_owned(), now);
+        if last.is_some_and(|at| now.saturating_sub(at) < 1000) {
+            return Answer::error(Code::RateLimit, String::new());
+        }
+    }
+    let Some(id) = id_param(params, "id") else {
+        return Answer::error(Code::MissingParameters, "id".into());
+    };
+    let task = crate::state::FrontDoor::parse_id(door, &id.to_string())
+        .and_then(|id| door.engine.poll(id))
+        .filter(|task| task.task_type.door == super::DOOR);
+    let Some(task) = task else {
+        return Answer::error(Code::NotFound, String::new());
+    };
+    let status: u64 = task.status_name().parse().expect("statuses are digits");
+    Answer::ok(json!({
+        "progress": number(door, u64::from(task.progress)),
+        "status": number(door, status),
+    }))
+}
+
+fn create_campaign(door: &Mobizon, params: &Params) -> Answer {
+    if !matches!(params.get("data"), Some(Value::Object(_))) {
+        return Answer::with(
+            Code::Validation,
+            json!({"data": "data must hold the campaign's fields"}),
+        );
+    }
+    let id = door
+        .next_campaign
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    door.lock().campaigns.insert(id, Campaign { adding: None });
+    Answer::ok(number(door, id))
+}
+
+/// The recipient kinds addRecipients takes; exactly one per call.
+const RECIPIENT_KINDS: &[&str] = &[
+    "recipients",
+    "recipientContacts",
+    "recipientGroups",
+    "recipientsFile",
+];
+
+fn add_recipients(door: &Mobizon, params: &Params) -> Answer {
+    let Some(campaign) = id_param(params, "id") else {
+        return Answer::error(Code::MissingParameters, "id".into());
+    };
+    let given: Vec<&str> = RECIPIENT_KINDS
+        .iter()
+        .copied()
+        .filter(|k| params.contains(k))
+        .collect();
+    let kind = match given.as_slice() {
+        [] => return Answer::error(Code::MissingParameters, RECIPIENT_KINDS.join(", ")),
+        [kind] => *kind,
+        _ => {
+            return Answer::error(
+                Code::ParameterViolation,
+                "one recipient kind per call".into(),
+            )
+        }
+    };
+    if !door.lock().campaigns.contains_key(&campaign) {
+        return Answer::error(Code::NotFound, String::new());
+    }
+    let items = items(params.get(kind));
+    match kind {
+        "recipients" | "recipientContacts" => add_now(kind, &items),
+        _ => add_in_background(door, campaign, kind, &items),
+    }
+}
+
+/// A list parameter's items (`a[0]=..&a[1]=..`, a JSON array, or one value).
+fn items(value: Option<&Value>) -> Vec<String> {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match value {
+        Some(Value::Array(items)) => items.iter().map(text).collect(),
+        Some(Value::Object(map)) => map.values().map(text).collect(),
+        Some(Value::Null) | None => Vec::new(),
+        Some(one) => vec![text(one)],
+    }
+}
+
+/// Numbers and contacts are added at once: one result per recipient; code 98 when some
+/// failed, 99 when all did.
+fn add_now(kind: &str, items: &[String]) -> Answer {
+    if items.is_empty() || items.len() > MAX_SYNC_RECIPIENTS {
+        return Answer::with(
+            Code::Validation,
+            json!({ kind: format!("1 to {MAX_SYNC_RECIPIENTS} recipients") }),
+        );
+    }
+    let valid = |item: &str| {
+        let digits = item.trim_start_matches('+');
+        if kind == "recipients" {
+            (10..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+        } else {
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        }
+    };
+    let results: Vec<Value> = items
+        .iter()
+        .map(|item| {
+            let ok = valid(item);
+            json!({"recipient": item, "code": if ok { 0 } else { 1 }, "info": if ok { "" } else { "invalid recipient" }})
+        })
+        .collect();
+    let failed = items.iter().filter(|item| !valid(item)).count();
+    let code = match failed {
+        0 => Code::Success,
+        n if n == items.len() => Code::NothingDone,
+        _ => Code::PartlyDone,
+    };
+    Answer::with(code, Value::Array(results))
+}
+
+/// Groups and files are added by a background task: code 100 and its id, unless the
+/// campaign is locked by another add (code 10).
+fn add_in_background(door: &Mobizon, campaign: u64, kind: &str, items: &[String]) -> Answer {
+    let total = if kind == "recipientGroups" {
+        if items.is_empty()
+            || !items
+                .iter()
+                .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Answer::with(Code::Validation, json!({ kind: "contact group ids" }));
+        }
+        items.len() as u32 * door.recipients_per_group()
+    } else {
+        // A file: one recipient per line.
+        items
+            .iter()
+            .map(|file| file.lines().count() as u32)
+            .sum::<u32>()
+            .max(1)
+    };
+    let mut state = door.lock();
+    let locked = state
+        .campaigns
+        .get(&campaign)
+        .and_then(|c| c.adding)
+        .is_some_and(|id| door.engine.task(id).is_some_and(|task| !task.is_final()));
+    if locked {
+        return Answer::error(Code::SavingError, String::new());
+    }
+    let task_type = TaskKind::AddRecipients.task_type();
+    let job = Box::new(AddRecipients::new(task_type, total));
+    let mut detail = Map::new();
+    detail.insert("campaignId".into(), campaign.into());
+    detail.insert("recipients".into(), total.into());
+    match door.start(job, None, detail) {
+        Ok(id) => {
+            if let Some(c) = state.campaigns.get_mut(&campaign) {
+                c.adding = Some(id);
+            }
+            let id: u64 = id.as_str().parse().expect("ids are numbers");
+            Answer::with(Code::Background, number(door, id))
+        }
+        Err(StartError::TooManyTasks | StartError::KeyInUse) => {
+            Answer::error(Code::ServiceError, "the task store is full".into())
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! What every request handler shares: the engine, each front door's state, the limits, the
+//! journal and the faults. Kept apart from the HTTP edge and the admin API so that neither
+//! imports the other.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::bitrix24::Bitrix24;
+use crate::cnode::ops::OpsConfig;
+use crate::cnode::soap::ParseLimits;
+use crate::cnode::Node;
+use crate::engine::task::{Door, StatusCode, TaskId, TaskType};
+use crate::engine::Engine;
+use crate::faults::Faults;
+use crate::journal::Journal;
+use crate::mobizon::Mobizon;
+
+pub struct AppState {
+    pub engine: Arc<Engine>,
+    /// The CNode front door.
+    pub node: Arc<Node>,
+    pub bitrix24: Arc<Bitrix24>,
+    pub mobizon: Arc<Mobizon>,
+    pub ops: OpsConfig,
+    pub parse_limits: ParseLimits,
+    pub max_body: usize,
+    /// How long the whole request may take to arrive.
+    pub request_timeout: std::time::Duration,
+    pub journal: Journal,
+    pub faults: Faults,
+    /// `None`: no admin API; `Some(None)`: open; `Some(Some(token))`: bearer token required.
+    pub admin: Option<Option<String>>,
+}
+
+/// What the control plane asks of every front door alike.
+pub trait FrontDoor: Send + Sync {
+    fn door(&self) -> Door;
+
+    /// Starts a task of `task_type` for the admin API's `POST /tasks`: one that walks
+    /// `path`, or without one, the type's own story on default inputs where the door has
+    /// one (else it waits in its first status until forced); `detail` is its first detail.
+    /// Answers the id the service would show.
+    fn start_dictated(
+        &self,
+        task_type: &'static TaskType,
+        path: Option<Vec<StatusCode>>,
+        detail: Map<String, Value>,
+    ) -> Result<TaskId, String>;
+
+    /// The id the service would show as `text`, if it could be one.
+    fn parse_id(&self, text: &str) -> Option<TaskId> {
+        TaskId::new(self.door(), text)
+    }
+
+    /// The door's world as its file describes it (its tasks are forgotten by the engine).
+    fn reset(&self);
+}
+
+impl AppState {
+    /// Every front door, CNode first.
+    pub fn front_doors(&self) -> [&dyn FrontDoor; 3] {
+        [&*self.node, &*self.mobizon, &*self.bitrix24]
+    }
+
+    /// The front door the admin API names (`frontDoor`); CNode when none is named.
+    pub fn front_door(&self, name: Option<&str>) -> Option<&dyn FrontDoor> {
+        let name = name.unwrap_or(crate::cnode::DOOR.name);
+        self.front_doors()
+            .into_iter()
+            .find(|door| door.door().name == name)
+    }
+
+    /// Every front door's world as its file describes it, and every task forgotten.
+    pub fn reset(&self) {
+        self.engine.reset();
+        for door in self.front_doors() {
+            door.reset();
+        }
+    }
+}
