@@ -155,7 +155,7 @@ impl Mobizon {
     fn check_key(&self, key: Option<&Value>) -> Result<String, Answer> {
         let key = match key {
             Some(Value::String(key)) if !key.is_empty() => key.clone(),
-            _ => return Err(Answer::error(Code::LoginError, "apiKey".into())),
+            _ => return Err(Answer::error(Code::LoginError, String::new())),
         };
         let shaped =
             (20..=80).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric());
@@ -165,7 +165,7 @@ impl Mobizon {
             self.world.keys.contains(&key)
         };
         if !listed {
-            return Err(Answer::error(Code::LoginError, "apiKey".into()));
+            return Err(Answer::error(Code::LoginError, String::new()));
         }
         if self.world.blocked.contains(&key) {
             return Err(Answer::error(Code::AccountBlocked, String::new()));

@@ -8,6 +8,9 @@ use super::{Campaign, Lang, Mobizon};
 use crate::engine::StartError;
 use crate::http::params::Params;
 
+/// What a code 2 names when it is not a background task.
+const CAMPAIGN: &str = "campaign";
+
 /// The API codes the door answers (apiCode.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Code {
@@ -36,7 +39,8 @@ impl Code {
         let (ru, en) = match self {
             Code::Success | Code::Background => return String::new(),
             Code::Validation => ("Ошибка валидации данных", "Data validation error"),
-            Code::NotFound => ("Фоновая задача не найдена.", "Record not found."),
+            Code::NotFound if detail == CAMPAIGN => ("Кампания не найдена.", "Campaign not found."),
+            Code::NotFound => ("Фоновая задача не найдена.", "Background task not found."),
             Code::ApplicationError => ("Неизвестная ошибка приложения.", "Unidentified application error."),
             Code::WrongModule => ("Неверный модуль", "Wrong module"),
             Code::WrongMethod => ("Неверный метод", "Wrong method"),
@@ -55,7 +59,7 @@ impl Code {
         if text.contains("{}") {
             return text.replace("{}", detail);
         }
-        if detail.is_empty() || matches!(self, Code::NotFound | Code::RateLimit) {
+        if detail.is_empty() || self == Code::NotFound {
             text.to_owned()
         } else {
             format!("{text}: {detail}")
@@ -275,7 +279,7 @@ fn add_recipients(door: &Mobizon, params: &Params) -> Answer {
         }
     };
     if !door.lock().campaigns.contains_key(&campaign) {
-        return Answer::error(Code::NotFound, String::new());
+        return Answer::error(Code::NotFound, CAMPAIGN.into());
     }
     let items = items(params.get(kind));
     match kind {

@@ -1,6 +1,7 @@
-//! Real SOAP stacks, unchanged, against the emulator: every stack of
-//! `tests/interop/stacks.toml` runs the journey of `tests/interop/README.md` through its own
-//! `run.sh`, each against a fresh emulator whose tasks move one status per poll. The suite
+//! Real clients, unchanged, against the emulator: every stack of `tests/interop/stacks.toml`
+//! (SOAP stacks for CNode, client libraries and the seeds' curl examples for the other front
+//! doors) runs its door's journey of `tests/interop/README.md` through its own `run.sh`,
+//! each against a fresh emulator whose tasks move one status per poll. The suite
 //! writes the compatibility table (`target/interop/compatibility.md`) and checks the
 //! README's copy of it; `CNODE_UPDATE_README=1 cargo test interop` rewrites that copy.
 //!
@@ -36,7 +37,14 @@ struct Stacks {
 struct Stack {
     id: String,
     name: String,
+    /// The front door the stack's client talks to.
+    #[serde(default = "cnode")]
+    door: String,
     wsdl: String,
+}
+
+fn cnode() -> String {
+    "cnode".into()
 }
 
 impl Stack {
@@ -45,6 +53,7 @@ impl Stack {
             "default" => "`/?wsdl`",
             "rpc" => "`/?wsdl=rpc`",
             "encoded" => "`/?wsdl=encoded`",
+            "none" if self.door != "cnode" => "-",
             "none" => "none (calls built in code)",
             other => panic!("stacks.toml: unknown wsdl flavour {other}"),
         }
@@ -65,7 +74,7 @@ struct Run {
 }
 
 #[test]
-fn every_soap_stack_completes_the_journey() {
+fn every_client_completes_its_journey() {
     let stacks: Stacks = toml::from_str(
         &std::fs::read_to_string(format!("{INTEROP}/stacks.toml")).expect("stacks.toml"),
     )
@@ -154,8 +163,8 @@ fn run_stack(stack: Stack) -> Run {
     }
 }
 
-/// The default world, tasks moving one status per getTaskStatus call: every stack's
-/// polling loop really loops, and no journey waits on a clock.
+/// The default world, tasks of every front door moving one status per poll: every
+/// client's polling loop really loops, and no journey waits on a clock.
 fn journey_emulator() -> Emulator {
     let emulator = start_with(Settings::for_tests());
     emulator
@@ -233,7 +242,8 @@ fn result_text(outcome: &Outcome) -> String {
 }
 
 fn table(runs: &[Run]) -> String {
-    let mut table = String::from("| stack | version | WSDL | result |\n|---|---|---|---|\n");
+    let mut table =
+        String::from("| stack | version | front door | WSDL | result |\n|---|---|---|---|---|\n");
     for run in runs {
         let version = if run.version.is_empty() {
             "-"
@@ -241,9 +251,10 @@ fn table(runs: &[Run]) -> String {
             &run.version
         };
         table.push_str(&format!(
-            "| {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} |\n",
             run.stack.name,
             version,
+            run.stack.door,
             run.stack.wsdl_url(),
             result_text(&run.outcome)
         ));

@@ -7,6 +7,7 @@ mod binary;
 mod coins;
 mod consistency;
 mod control;
+mod door_exchanges;
 mod exchanges;
 mod expiry;
 mod faults;
