@@ -8,9 +8,18 @@ cd "$(dirname "$0")"
 target=${1:-envelope}
 seconds=${2:-60}
 mkdir -p "corpus/$target" "seeds"
-# The golden exchanges are the seed corpus, flattened into one folder.
+# The golden exchanges are the seed corpus, flattened into one folder: CNode's envelopes
+# as they are (the `call` target also reads them behind a `c`), and the other front doors'
+# requests behind the byte that picks their door in `call` (`m` Mobizon, `b` Bitrix24).
 for f in ../fixtures/exchanges/*/*.xml; do
     cp "$f" "seeds/$(basename "$(dirname "$f")")-$(basename "$f")"
 done
+if [ "$target" = call ]; then
+    for door in mobizon bitrix24; do
+        for f in ../fixtures/$door/exchanges/*/*.request.http; do
+            { printf '%s' "${door:0:1}"; cat "$f"; } >"seeds/$door-$(basename "$(dirname "$f")")-$(basename "$f")"
+        done
+    done
+fi
 cargo +nightly fuzz run "$target" "corpus/$target" seeds -- \
     -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1

@@ -26,7 +26,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
 }
 
 /// Who is calling.
-enum Caller {
+pub enum Caller {
     Webhook { user: String, code: String },
     Token,
 }
@@ -67,17 +67,17 @@ async fn serve(
         Err(refused) => return answer(Err(refused_body(&refused, &state)), xml, None),
     };
     let door = &state.bitrix24;
-    let outcome = (|| {
-        let content_type = req
+    let request = Request {
+        caller: &caller,
+        method: name,
+        query: req.query_string(),
+        content_type: req
             .headers()
             .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok());
-        let mut params =
-            Params::read(req.query_string(), content_type, &body).map_err(bad_params)?;
-        door.check_caller(&caller, &mut params)?;
-        let method = Method::find(name).ok_or_else(Error::method_not_found)?;
-        Ok((method, params))
-    })();
+            .and_then(|v| v.to_str().ok()),
+        body: &body,
+    };
+    let outcome = read(door, &request);
     let (operation, result) = match outcome {
         Err(error) => (name.to_owned(), Err(error)),
         Ok((method, params)) => {
@@ -129,6 +129,26 @@ async fn serve(
         .body(text)
 }
 
+/// A request as it arrived, before anything is read from it.
+pub struct Request<'a> {
+    pub caller: &'a Caller,
+    /// The method as the path names it, without its `.json`/`.xml` suffix.
+    pub method: &'a str,
+    pub query: &'a str,
+    pub content_type: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+/// Reads a request: the method it calls with its parameters, once the caller is let in;
+/// or the error that refuses it.
+pub fn read(door: &Bitrix24, request: &Request) -> Result<(Method, Params), Error> {
+    let mut params =
+        Params::read(request.query, request.content_type, request.body).map_err(bad_params)?;
+    door.check_caller(request.caller, &mut params)?;
+    let method = Method::find(request.method).ok_or_else(Error::method_not_found)?;
+    Ok((method, params))
+}
+
 /// The HTTP answer: the result with its time, or the error with its status.
 fn answer(result: Result<Value, Error>, xml: bool, time: Option<Value>) -> HttpResponse {
     let (status, content_type, text) = written(result, xml, time);
@@ -137,7 +157,8 @@ fn answer(result: Result<Value, Error>, xml: bool, time: Option<Value>) -> HttpR
         .body(text)
 }
 
-fn written(
+/// The answer as sent: HTTP status, Content-Type and text.
+pub fn written(
     result: Result<Value, Error>,
     xml: bool,
     time: Option<Value>,

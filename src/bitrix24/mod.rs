@@ -4,8 +4,8 @@
 //! `result`/`time` or `error`/`error_description` envelope.
 
 pub mod http;
-mod methods;
-mod reply;
+pub mod methods;
+pub mod reply;
 pub mod task;
 
 use std::collections::HashMap;

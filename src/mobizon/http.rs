@@ -21,7 +21,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
 
 /// The answer's format, from `output`.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Output {
+pub enum Output {
     Json,
     Xml,
 }
@@ -45,11 +45,7 @@ async fn serve(
         journal(&state, started, &operation, 0, &request, &nothing);
         return dropped_connection("application/json");
     };
-    let lang = state.mobizon.world.lang;
-    let (content_type, text) = match output {
-        Output::Json => ("application/json; charset=utf-8", answer.to_json(lang)),
-        Output::Xml => ("application/xml; charset=utf-8", answer.to_xml(lang)),
-    };
+    let (content_type, text) = write(&answer, output, state.mobizon.world.lang);
     let text = web::Bytes::from(text);
     journal(
         &state,
@@ -71,36 +67,19 @@ async fn answer(
     body: &[u8],
     state: &AppState,
 ) -> (String, Output, Option<Answer>) {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
-    let params = match Params::read(req.query_string(), content_type, body) {
-        Ok(params) => params,
-        Err(error) => {
-            let answer = Answer::error(Code::ParameterViolation, error.to_string());
-            return (String::new(), Output::Json, Some(answer));
-        }
+    let request = Request {
+        module,
+        method,
+        query: req.query_string(),
+        content_type: req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        body,
     };
-    let output = match params.text("output").as_deref() {
-        None | Some("json") => Output::Json,
-        Some("xml") => Output::Xml,
-        Some(other) => {
-            let answer = Answer::error(Code::WrongFormat, format!("output={other}"));
-            return (String::new(), Output::Json, Some(answer));
-        }
-    };
-    let Some(operation) = ops::Operation::find(module, method) else {
-        let code = if ops::Operation::is_module(module) {
-            Code::WrongMethod
-        } else {
-            Code::WrongModule
-        };
-        return (
-            String::new(),
-            output,
-            Some(Answer::error(code, format!("{module}/{method}"))),
-        );
+    let (operation, params, output) = match read(&request) {
+        Ok(read) => read,
+        Err((output, refusal)) => return (String::new(), output, Some(refusal)),
     };
     let name = operation.name().to_owned();
     let (delay, injected) = state.faults.decide(&name);
@@ -114,13 +93,54 @@ async fn answer(
             Code::ApplicationError,
             "an error injected".into(),
         )),
-        Injected::Nothing => Some(call(&state.mobizon, operation, &params)),
+        Injected::Nothing => Some(respond(&state.mobizon, operation, &params)),
     };
     (name, output, answer)
 }
 
+/// A request as it arrived, before anything is read from it.
+pub struct Request<'a> {
+    pub module: &'a str,
+    pub method: &'a str,
+    pub query: &'a str,
+    pub content_type: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+/// Reads a request: the operation it names, its parameters and the format asked for; or
+/// the answer that refuses it (unreadable parameters, a wrong format, module or method).
+pub fn read(request: &Request) -> Result<(ops::Operation, Params, Output), (Output, Answer)> {
+    let params =
+        Params::read(request.query, request.content_type, request.body).map_err(|error| {
+            (
+                Output::Json,
+                Answer::error(Code::ParameterViolation, error.to_string()),
+            )
+        })?;
+    let output = match params.text("output").as_deref() {
+        None | Some("json") => Output::Json,
+        Some("xml") => Output::Xml,
+        Some(other) => {
+            return Err((
+                Output::Json,
+                Answer::error(Code::WrongFormat, format!("output={other}")),
+            ))
+        }
+    };
+    let (module, method) = (request.module, request.method);
+    let operation = ops::Operation::find(module, method).ok_or_else(|| {
+        let code = if ops::Operation::is_module(module) {
+            Code::WrongMethod
+        } else {
+            Code::WrongModule
+        };
+        (output, Answer::error(code, format!("{module}/{method}")))
+    })?;
+    Ok((operation, params, output))
+}
+
 /// Checks what every call carries (`api`, `apiKey`), then serves the operation.
-fn call(door: &Mobizon, operation: ops::Operation, params: &Params) -> Answer {
+pub fn respond(door: &Mobizon, operation: ops::Operation, params: &Params) -> Answer {
     match params.text("api").as_deref() {
         None | Some("v1") => {}
         Some(other) => return Answer::error(Code::ParameterViolation, format!("api={other}")),
@@ -130,6 +150,14 @@ fn call(door: &Mobizon, operation: ops::Operation, params: &Params) -> Answer {
         Err(answer) => return answer,
     };
     operation.serve(door, &key, params)
+}
+
+/// The answer as sent: its Content-Type and text.
+pub fn write(answer: &Answer, output: Output, lang: super::Lang) -> (&'static str, String) {
+    match output {
+        Output::Json => ("application/json; charset=utf-8", answer.to_json(lang)),
+        Output::Xml => ("application/xml; charset=utf-8", answer.to_xml(lang)),
+    }
 }
 
 fn refused_body(refused: &BodyError, state: &AppState) -> Option<Answer> {
