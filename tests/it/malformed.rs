@@ -45,6 +45,8 @@ struct Case {
     fault: Option<String>,
     says: Option<String>,
     request_status: Option<String>,
+    /// Fields the answer's JSON must hold (the other front doors' error formats).
+    json: Option<toml::Table>,
 }
 
 #[derive(Deserialize)]
@@ -118,6 +120,21 @@ fn check(case: &Case, reply: &HttpReply) {
     }
     if let Some(code) = &case.request_status {
         assert_eq!(reply.answer().get("requestStatus"), code, "{name}");
+    }
+    if let Some(fields) = &case.json {
+        let answer: serde_json::Value = serde_json::from_str(&reply.body)
+            .unwrap_or_else(|e| panic!("{name}: not JSON ({e}): {}", excerpt()));
+        for (key, expected) in fields {
+            let expected: serde_json::Value =
+                serde_json::to_value(expected).expect("TOML values are JSON values");
+            assert_eq!(answer[key.as_str()], expected, "{name}: {key} in {}", excerpt());
+        }
+        assert!(
+            reply
+                .header("content-type")
+                .is_some_and(|t| t.starts_with("application/json")),
+            "{name}: JSON is declared"
+        );
     }
 }
 
