@@ -170,6 +170,13 @@ impl TestServer {
         self.engine.task_detail(id)
     }
 
+    /// The due queue's entry for a task of any front door: (virtual time due, creation
+    /// order), or `None` when nothing is due (final, parked, or moved only by polls).
+    pub fn due_entry(&self, front_door: &str, id: &str) -> Option<(u64, u64)> {
+        let id = self.state.front_door(Some(front_door))?.parse_id(id)?;
+        self.engine.due_entry(id)
+    }
+
     /// Moves a CNode task along `path` (the first status now), as `POST /__admin/tasks/{id}/force`.
     pub fn force(&self, id: &str, path: Vec<Status>) -> Result<TaskDetail, ForceError> {
         let id = parse_task_id(id).ok_or(ForceError::NoSuchTask)?;

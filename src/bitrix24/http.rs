@@ -59,7 +59,7 @@ async fn serve(
 ) -> HttpResponse {
     let timing = Timing {
         start: state.engine.wall_now(),
-        real: std::time::Instant::now(),
+        real: crate::engine::clock::Stopwatch::start(),
     };
     let (name, xml) = methods::strip_format(&method);
     let body = match read_body(payload, &state).await {

@@ -175,7 +175,7 @@ fn batch(door: &Bitrix24, params: &Params) -> Result<Value, Error> {
     for (key, command) in commands {
         let timing = Timing {
             start: door.engine.wall_now(),
-            real: std::time::Instant::now(),
+            real: crate::engine::clock::Stopwatch::start(),
         };
         let outcome = sub_call(door, &command);
         times.insert(key.clone(), timing.to_json(&door.zone, false));

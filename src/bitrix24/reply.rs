@@ -39,7 +39,7 @@ impl Error {
 /// from the virtual clock; duration and processing are measured.
 pub struct Timing {
     pub start: DateTime<Utc>,
-    pub real: std::time::Instant,
+    pub real: crate::engine::clock::Stopwatch,
 }
 
 impl Timing {

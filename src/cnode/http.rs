@@ -32,7 +32,7 @@ async fn soap_endpoint(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let started = std::time::Instant::now();
+    let started = crate::engine::clock::Stopwatch::start();
     if let Some(declared) = non_xml_content_type(&req) {
         return fault_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

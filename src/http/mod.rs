@@ -67,7 +67,7 @@ pub fn declared_length(req: &HttpRequest) -> Option<usize> {
 /// Records one exchange in the journal, when it is on.
 pub fn journal(
     state: &AppState,
-    started: std::time::Instant,
+    started: crate::engine::clock::Stopwatch,
     operation: &str,
     status: u16,
     request: &web::Bytes,

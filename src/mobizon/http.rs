@@ -32,7 +32,7 @@ async fn serve(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let started = std::time::Instant::now();
+    let started = crate::engine::clock::Stopwatch::start();
     let (module, method) = path.into_inner();
     let body = read_body(payload, &state).await;
     let (operation, output, answer) = match &body {

@@ -127,7 +127,12 @@ fn check(case: &Case, reply: &HttpReply) {
         for (key, expected) in fields {
             let expected: serde_json::Value =
                 serde_json::to_value(expected).expect("TOML values are JSON values");
-            assert_eq!(answer[key.as_str()], expected, "{name}: {key} in {}", excerpt());
+            assert_eq!(
+                answer[key.as_str()],
+                expected,
+                "{name}: {key} in {}",
+                excerpt()
+            );
         }
         assert!(
             reply

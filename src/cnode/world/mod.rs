@@ -447,11 +447,16 @@ fn default_user_settings() -> Map<String, Value> {
 
 #[cfg(test)]
 mod tests {
+    /// A fixed instant: tests take no time from the real clock.
+    fn test_now() -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("a valid instant")
+    }
+
     use super::*;
 
     #[test]
     fn balances_become_coins() {
-        let world = World::new(&WorldFile::default_world(), Utc::now());
+        let world = World::new(&WorldFile::default_world(), test_now());
         let bob = &world.users["bob"];
         assert_eq!(bob.balance("PLN"), (20_000, 0, 5_005));
         assert!(world
@@ -466,11 +471,11 @@ mod tests {
         file.node.logged_in = Some("shop".into());
         file.node.treasury = Some("test_user".into());
         file.node.treasury_threshold = 1_000_000;
-        let mut world = World::new(&file, Utc::now());
-        assert_eq!(world.sweep_to_treasury("T", Utc::now()), 4_000_000);
+        let mut world = World::new(&file, test_now());
+        assert_eq!(world.sweep_to_treasury("T", test_now()), 4_000_000);
         assert_eq!(world.users["shop"].balance("PLN").0, 1_000_000);
         assert_eq!(world.users["test_user"].balance("PLN").0, 5_000_000);
-        assert_eq!(world.sweep_to_treasury("T", Utc::now()), 0);
+        assert_eq!(world.sweep_to_treasury("T", test_now()), 0);
     }
 }
 

@@ -173,11 +173,16 @@ impl Wallet {
 
 #[cfg(test)]
 mod tests {
+    /// A fixed instant: tests take no time from the real clock.
+    fn test_now() -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("a valid instant")
+    }
+
     use super::*;
 
     fn wallet(amount: u64, mint: &mut Mint) -> Wallet {
         Wallet {
-            coins: mint.coins_for(amount, Utc::now()),
+            coins: mint.coins_for(amount, test_now()),
             ..Wallet::default()
         }
     }
@@ -194,10 +199,10 @@ mod tests {
     fn taking_breaks_a_coin_when_it_must_and_keeps_the_total() {
         let mut mint = Mint::new(7);
         let mut w = wallet(1_000, &mut mint);
-        let taken = w.take(333, &mut mint, Utc::now()).unwrap();
+        let taken = w.take(333, &mut mint, test_now()).unwrap();
         assert_eq!(taken.iter().map(|c| c.value).sum::<u64>(), 333);
         assert_eq!(w.free(), 667);
-        assert!(w.take(668, &mut mint, Utc::now()).is_none());
+        assert!(w.take(668, &mut mint, test_now()).is_none());
         assert_eq!(w.free(), 667, "a refused take changes nothing");
     }
 
@@ -205,7 +210,7 @@ mod tests {
     fn reserve_and_release_move_the_same_coins() {
         let mut mint = Mint::new(7);
         let mut w = wallet(700, &mut mint);
-        let ids = w.reserve(200, &mut mint, Utc::now()).unwrap();
+        let ids = w.reserve(200, &mut mint, test_now()).unwrap();
         assert_eq!((w.free(), w.locked()), (500, 200));
         let back = w.release(&ids);
         assert_eq!(back.iter().map(|c| c.value).sum::<u64>(), 200);
@@ -214,7 +219,7 @@ mod tests {
 
     #[test]
     fn the_same_seed_mints_the_same_ids() {
-        let now = Utc::now();
+        let now = test_now();
         assert_eq!(Mint::new(3).coin(1, now).id, Mint::new(3).coin(1, now).id);
     }
 }
