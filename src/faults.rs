@@ -29,18 +29,47 @@ pub struct FaultPlan {
 }
 
 /// What happens to one call.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Injected {
     Nothing,
-    Error(String),
+    /// The service's own error answer: CNode's named code, the other doors' application error.
+    Error(InjectedError),
     Fault,
     Drop,
+}
+
+/// The error an `errorRate` injects (named by CNode's codes; other doors answer their own
+/// application error).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InjectedError {
+    TechnicalProblem,
+    Timeout,
+}
+
+impl InjectedError {
+    fn parse(name: Option<&str>) -> Result<InjectedError, String> {
+        match name {
+            None | Some("ERR_TECHNICAL_PROBLEM") => Ok(InjectedError::TechnicalProblem),
+            Some("ERR_TIMEOUT") => Ok(InjectedError::Timeout),
+            Some(other) => Err(format!(
+                "error must be ERR_TECHNICAL_PROBLEM or ERR_TIMEOUT, not {other}"
+            )),
+        }
+    }
+}
+
+/// A plan as it is kept: read once when set, so a call only rolls the dice.
+struct Plan {
+    spec: FaultPlan,
+    latency: Duration,
+    latency_max: Option<Duration>,
+    error: InjectedError,
 }
 
 pub struct Faults {
     /// Whether any plan is set: the request path skips the locks when none is.
     active: std::sync::atomic::AtomicBool,
-    plans: Mutex<HashMap<String, FaultPlan>>,
+    plans: Mutex<HashMap<String, Plan>>,
     rng: Mutex<fastrand::Rng>,
 }
 
@@ -62,30 +91,37 @@ impl Faults {
                 return Err(format!("a rate must be between 0 and 1, not {rate}"));
             }
         }
-        for latency in [&plan.latency, &plan.latency_max].into_iter().flatten() {
-            crate::units::parse_duration(latency)?;
-        }
-        if let Some(error) = &plan.error {
-            if !matches!(error.as_str(), "ERR_TECHNICAL_PROBLEM" | "ERR_TIMEOUT") {
-                return Err(format!(
-                    "error must be ERR_TECHNICAL_PROBLEM or ERR_TIMEOUT, not {error}"
-                ));
-            }
-        }
+        let duration = |text: &Option<String>| {
+            text.as_deref()
+                .map(crate::units::parse_duration)
+                .transpose()
+        };
+        let latency = duration(&plan.latency)?.unwrap_or_default();
+        let latency_max = duration(&plan.latency_max)?;
+        let error = InjectedError::parse(plan.error.as_deref())?;
         if plan.operation.is_empty() {
             return Err("name the operation (or *)".into());
         }
         if let Some(seed) = plan.seed {
             *lock(&self.rng) = fastrand::Rng::with_seed(seed);
         }
-        lock(&self.plans).insert(plan.operation.clone(), plan);
+        let plan = Plan {
+            spec: plan,
+            latency,
+            latency_max,
+            error,
+        };
+        lock(&self.plans).insert(plan.spec.operation.clone(), plan);
         self.active
             .store(true, std::sync::atomic::Ordering::Release);
         Ok(())
     }
 
     pub fn plans(&self) -> Vec<FaultPlan> {
-        let mut plans: Vec<FaultPlan> = lock(&self.plans).values().cloned().collect();
+        let mut plans: Vec<FaultPlan> = lock(&self.plans)
+            .values()
+            .map(|plan| plan.spec.clone())
+            .collect();
         plans.sort_by(|a, b| a.operation.cmp(&b.operation));
         plans
     }
@@ -106,24 +142,17 @@ impl Faults {
             return (Duration::ZERO, Injected::Nothing);
         };
         let mut rng = lock(&self.rng);
-        let millis = |text: &Option<String>| {
-            text.as_deref()
-                .and_then(|t| crate::units::parse_duration(t).ok())
-                .map_or(0, |d| d.as_millis() as u64)
-        };
-        let (low, high) = (millis(&plan.latency), millis(&plan.latency_max));
+        let low = plan.latency.as_millis() as u64;
+        let high = plan.latency_max.map_or(0, |d| d.as_millis() as u64);
         let delay = if high > low { rng.u64(low..=high) } else { low };
         let roll = rng.f64();
-        let injected = if roll < plan.drop_rate {
+        let rates = &plan.spec;
+        let injected = if roll < rates.drop_rate {
             Injected::Drop
-        } else if roll < plan.drop_rate + plan.fault_rate {
+        } else if roll < rates.drop_rate + rates.fault_rate {
             Injected::Fault
-        } else if roll < plan.drop_rate + plan.fault_rate + plan.error_rate {
-            Injected::Error(
-                plan.error
-                    .clone()
-                    .unwrap_or_else(|| "ERR_TECHNICAL_PROBLEM".into()),
-            )
+        } else if roll < rates.drop_rate + rates.fault_rate + rates.error_rate {
+            Injected::Error(plan.error)
         } else {
             Injected::Nothing
         };

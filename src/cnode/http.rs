@@ -72,8 +72,8 @@ async fn soap_endpoint(
                     "a fault injected for {}",
                     call.operation
                 ))),
-                Injected::Error(name) => {
-                    let code = Code::injectable(&name).unwrap_or(Code::TechnicalProblem);
+                Injected::Error(error) => {
+                    let code = Code::injected(error);
                     (
                         StatusCode::OK,
                         soap::write_reply(&call.operation, &ops::error_reply(&call, code)),

@@ -30,12 +30,11 @@ pub enum Code {
 }
 
 impl Code {
-    /// The code an injected error names (ERR_TECHNICAL_PROBLEM or ERR_TIMEOUT).
-    pub fn injectable(name: &str) -> Option<Code> {
-        match name {
-            "ERR_TECHNICAL_PROBLEM" => Some(Code::TechnicalProblem),
-            "ERR_TIMEOUT" => Some(Code::Timeout),
-            _ => None,
+    /// The code of an injected error.
+    pub fn injected(error: crate::faults::InjectedError) -> Code {
+        match error {
+            crate::faults::InjectedError::TechnicalProblem => Code::TechnicalProblem,
+            crate::faults::InjectedError::Timeout => Code::Timeout,
         }
     }
 
