@@ -18,6 +18,7 @@ mod faults;
 mod holdings;
 mod interop;
 mod journey;
+mod layers;
 mod limits;
 mod malformed;
 mod money;
