@@ -2,7 +2,9 @@
 # The emulator next to a bare actix-web POST handler (the limit of this stack on this machine),
 # measured in one run. Run by hand, never in CI:  bench/http.sh [DURATION] [CONNECTIONS]
 # Needs wrk (Debian package `wrk`). Prints, in order:
-#   1. getTaskStatus on a live task: requests/s and p99 of each, and the ratio emulator / bare;
+#   1. each front door's status call on a live task (CNode getTaskStatus, Mobizon
+#      taskqueue/getStatus, Bitrix24 configuration.import.get): requests/s and p99 of each, and
+#      the ratio emulator / bare;
 #   2. a mix of startLogin and polling (each login followed by 4 polls of its task): the same;
 #   3. RSS per live task with a million tasks in the store;
 #   4. getTaskStatus p99 while those million tasks expire at once and are swept.
@@ -62,6 +64,24 @@ echo "1. getTaskStatus on a live task, $connections connections, $duration each,
 bare=$(run bare "$bare_addr" bench/post.lua "$work/poll.xml")
 emulator=$(run emulator "$emulator_addr" bench/post.lua "$work/poll.xml")
 ratio "$emulator" "$bare"
+
+key=KKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKK
+mobizon=$(admin POST /tasks '{"frontDoor": "mobizon", "type": "campaign.addRecipients", "path": ["1"]}' \
+  | sed -n 's/.*"id":"\([0-9]*\)".*/\1/p')
+printf 'id=%s' "$mobizon" >"$work/mobizon.form"
+echo "1b. Mobizon taskqueue/getStatus (the seed's form POST) on a live task" >&2
+mobizon_rps=$(CONTENT_TYPE=application/x-www-form-urlencoded \
+  REQUEST_PATH="/service/taskqueue/getStatus?output=json&api=v1&apiKey=$key" \
+  run mobizon "$emulator_addr" bench/post.lua "$work/mobizon.form")
+ratio "$mobizon_rps" "$bare"
+
+process=$(admin POST /tasks '{"frontDoor": "bitrix24", "type": "configuration.import", "path": ["P"]}' \
+  | sed -n 's/.*"id":"\([0-9]*\)".*/\1/p')
+printf '{"processId": %s}' "$process" >"$work/bitrix24.json"
+echo "1c. Bitrix24 configuration.import.get (JSON through a webhook) on a live process" >&2
+bitrix24_rps=$(CONTENT_TYPE=application/json REQUEST_PATH=/rest/1/abc123/configuration.import.get \
+  run bitrix24 "$emulator_addr" bench/post.lua "$work/bitrix24.json")
+ratio "$bitrix24_rps" "$bare"
 
 echo "2. startLogin, then 4 polls of its task, over and over" >&2
 mix=$(run mix "$emulator_addr" bench/mix.lua "$work/poll.xml")

@@ -1,6 +1,11 @@
--- wrk script: POST the SOAP envelope in $BODY_FILE, with keep-alive.
+-- wrk script: POST the body in $BODY_FILE, with keep-alive: a SOAP envelope by default, or
+-- whatever $CONTENT_TYPE says (the other front doors' forms and JSON), to $REQUEST_PATH
+-- (default: the URL's path).
 -- With $TASK_FILE set as well, the envelope's {{TASK}} is replaced by each line of that file in turn.
 wrk.method = "POST"
-wrk.headers["Content-Type"] = "text/xml; charset=utf-8"
+wrk.headers["Content-Type"] = os.getenv("CONTENT_TYPE") or "text/xml; charset=utf-8"
+if os.getenv("REQUEST_PATH") then
+  wrk.path = os.getenv("REQUEST_PATH")
+end
 local body = io.open(os.getenv("BODY_FILE")):read("*a")
 wrk.body = body
