@@ -16,12 +16,21 @@ pub fn routes(config: &mut web::ServiceConfig, admin: bool, doors: &crate::confi
     if admin {
         config.service(web::scope("/__admin").configure(crate::admin::routes));
     }
-    if doors.mobizon {
-        config.service(web::scope("/service").configure(crate::mobizon::http::routes));
-    }
-    if doors.bitrix24 {
-        config.service(web::scope("/rest").configure(crate::bitrix24::http::routes));
-    }
+    // A door switched off still owns its paths, so that they answer 404 instead of falling
+    // through to CNode, which answers a POST at any path.
+    let switched_off = |config: &mut web::ServiceConfig| {
+        config.default_service(web::to(HttpResponse::NotFound));
+    };
+    config.service(web::scope("/service").configure(if doors.mobizon {
+        crate::mobizon::http::routes
+    } else {
+        switched_off
+    }));
+    config.service(web::scope("/rest").configure(if doors.bitrix24 {
+        crate::bitrix24::http::routes
+    } else {
+        switched_off
+    }));
     if doors.cnode {
         crate::cnode::http::routes(config);
     }

@@ -11,6 +11,7 @@ mod coins;
 mod consistency;
 mod control;
 mod door_exchanges;
+mod doors;
 mod due_queue;
 mod exchanges;
 mod expiry;
