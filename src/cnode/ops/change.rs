@@ -15,7 +15,7 @@ pub fn change_money(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     let who = args.token("whoCanChange")?;
     let started = logged_in(ctx).and_then(|user| {
         let amount = positive_amount(ctx, amount)?;
-        if !who.is_empty() && !ctx.node.world().users.contains_key(who) {
+        if !who.is_empty() && !ctx.node.world().user_exists(who) {
             return Err(Code::InvalidUsername);
         }
         let job = ChangeMoney {

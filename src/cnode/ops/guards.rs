@@ -4,21 +4,20 @@
 use super::args::{Amount, Args};
 use super::{Code, Ctx};
 use crate::cnode::soap::{Fault, Value};
-use crate::cnode::world::{Mode, SeriesState};
+use crate::cnode::world::Mode;
 
 /// The logged-in user's name, or ERR_VUI_NOT_LOGGEDIN.
 pub fn logged_in(ctx: &Ctx) -> Result<String, Code> {
     ctx.node
         .world()
-        .node
-        .logged_in
-        .clone()
+        .who_is_logged_in()
+        .map(str::to_owned)
         .ok_or(Code::VuiNotLoggedIn)
 }
 
 /// Master-only operations refuse the other modes with the mode's own code.
 pub fn master_mode(ctx: &Ctx) -> Result<(), Code> {
-    match ctx.node.world().node.mode {
+    match ctx.node.world().mode() {
         Mode::Master => Ok(()),
         Mode::Normal => Err(Code::OperationNotAllowedInNormalMode),
         Mode::Slave => Err(Code::OperationNotAllowedInSlaveMode),
@@ -29,7 +28,7 @@ pub fn master_mode(ctx: &Ctx) -> Result<(), Code> {
 pub fn positive_amount(ctx: &Ctx, amount: Option<Amount>) -> Result<Amount, Code> {
     let mut amount = amount.filter(|a| a.value > 0).ok_or(Code::InvalidAmount)?;
     if amount.currency.is_empty() {
-        amount.currency = ctx.node.world().node.default_currency.clone();
+        amount.currency = ctx.node.world().default_currency().to_owned();
     }
     Ok(amount)
 }
@@ -59,15 +58,10 @@ pub fn open_series(ctx: &Ctx, series_id: &str, username: &str) -> Result<Option<
     if series_id.is_empty() {
         return Ok(None);
     }
-    let world = ctx.node.world();
-    match world.series.get(series_id) {
-        Some(series)
-            if series.username == username
-                && matches!(series.state, SeriesState::Pending | SeriesState::Open) =>
-        {
-            Ok(Some(series_id.to_owned()))
-        }
-        _ => Err(Code::InvalidSeriesId),
+    if ctx.node.world().series_is_live_with(series_id, username) {
+        Ok(Some(series_id.to_owned()))
+    } else {
+        Err(Code::InvalidSeriesId)
     }
 }
 

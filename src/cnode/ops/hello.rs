@@ -10,7 +10,12 @@ pub fn hello(ctx: &Ctx, _: &Args) -> Result<Reply, Fault> {
     } else {
         "VUI_READY"
     };
-    let username = ctx.node.world().node.logged_in.clone().unwrap_or_default();
+    let username = ctx
+        .node
+        .world()
+        .who_is_logged_in()
+        .unwrap_or_default()
+        .to_owned();
     let reply = Reply::new()
         .field("status", status)
         .field("pid", std::process::id().to_string())

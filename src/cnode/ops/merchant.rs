@@ -9,14 +9,10 @@ use crate::cnode::world::MerchantData;
 pub fn get_merchant_data(ctx: &Ctx, _: &Args) -> Result<Reply, Fault> {
     let found = logged_in(ctx).and_then(|user| {
         let world = ctx.node.world();
-        if world.node.status != "VUI_READY" {
+        if !world.ready_to_read() {
             return Err(Code::VuiCantRead);
         }
-        Ok(world
-            .users
-            .get(&user)
-            .map(|u| u.merchant_data.clone())
-            .unwrap_or_default())
+        Ok(world.merchant_data(&user))
     });
     let (data, code) = match found {
         Ok(data) => (data, Code::Success),

@@ -23,6 +23,7 @@ mod treasury;
 mod vault;
 
 use crate::cnode::soap::{Call, Fault, Reply};
+use crate::cnode::world::PasswordCheck;
 use crate::cnode::Node;
 use crate::engine::task::TaskId;
 
@@ -213,12 +214,10 @@ fn task_id_reply(started: Result<TaskId, Code>) -> Reply {
 
 /// The logged-in user's password check shared by the password operations.
 fn check_logged_in_password(node: &Node, password: &str) -> Result<(), Code> {
-    let world = node.world();
-    let (_, user) = world.logged_in_user().ok_or(Code::VuiNotLoggedIn)?;
-    if user.password == password {
-        Ok(())
-    } else {
-        Err(Code::InvalidPassword)
+    match node.world().check_logged_in_password(password) {
+        PasswordCheck::Right => Ok(()),
+        PasswordCheck::Wrong => Err(Code::InvalidPassword),
+        PasswordCheck::NobodyLoggedIn => Err(Code::VuiNotLoggedIn),
     }
 }
 
@@ -226,6 +225,7 @@ fn check_logged_in_password(node: &Node, password: &str) -> Result<(), Code> {
 mod tests {
     use super::*;
     use crate::cnode::soap::Element;
+    use crate::cnode::world::{World, WorldFile};
 
     /// Injected errors answer every operation in its own reply shape, plain or encoded.
     #[test]
@@ -241,5 +241,169 @@ mod tests {
                 assert_eq!(schema::check_reply(signature.reply, &reply), Ok(()));
             }
         }
+    }
+
+    /// Operations ask the world for what they need (`world.user_exists(name)`,
+    /// `world.mpin_matches(mpin)`, ...) instead of reading and writing its fields. This
+    /// fails when any `src/cnode/ops/*.rs` (outside its tests and comments):
+    /// - reaches into a world guard: `.world()`, or a name bound to it
+    ///   (`let world = ctx.node.world();`), followed by a field (`.node`, `.users`, `.series`)
+    ///   rather than a method call;
+    /// - names a field of a user (`.password`, `.behaviour`, `.wallets`, `.history`, ...),
+    ///   anywhere: a user's data reaches an operation only as what a world method answers.
+    ///
+    /// The user's fields are read off the world as it serializes, so new ones are covered.
+    #[test]
+    fn operations_ask_the_world_instead_of_reaching_into_it() {
+        let user_fields = user_fields();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/cnode/ops");
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+            .collect();
+        paths.sort();
+        assert!(paths.len() > 10, "the operations are in {dir}");
+        let found: Vec<String> = paths
+            .iter()
+            .flat_map(|path| {
+                let text = std::fs::read_to_string(path).unwrap();
+                reaches_into_world(&text, &user_fields)
+                    .into_iter()
+                    .map(move |what| format!("{}: {what}", path.display()))
+            })
+            .collect();
+        assert!(
+            found.is_empty(),
+            "operations reach into the world's fields; give World a method that answers \
+             what they need (src/cnode/world/):\n{}",
+            found.join("\n")
+        );
+    }
+
+    /// The check above is not vacuous: it catches what operations used to do, and lets
+    /// alone what they do now and the fields of other structures that share a name.
+    #[test]
+    fn the_world_check_catches_fields_and_lets_methods_be() {
+        let user_fields = user_fields();
+        let reaching = [
+            "ctx.node.world().node.treasury = Some(treasury);",
+            "if !ctx.node.world().users.contains_key(who) {",
+            "ctx.node\n        .world()\n        .node\n        .logged_in\n        .clone()",
+            "let mut world = ctx.node.world();\n        if world.node.mpin != mpin {",
+            "let world = ctx.node.world();\n    match world.series.get(series_id) {",
+            "if user.password == password {",
+            "for (c, w) in user.iter().flat_map(|u| &u.wallets) {",
+            ".is_some_and(|u| u.behaviour != Behaviour::Unreachable);",
+        ];
+        for code in reaching {
+            assert_ne!(
+                reaches_into_world(code, &user_fields),
+                Vec::<String>::new(),
+                "{code}"
+            );
+        }
+        let asking = [
+            "if !ctx.node.world().user_exists(who) {",
+            "ctx.node\n        .world()\n        .who_is_logged_in()",
+            "let mut world = ctx.node.world();\n        if !world.mpin_matches(mpin) {",
+            "transfer.series = series;",
+            ".field(\"status\", task.status.as_str())",
+            "let world = ctx.node.world(); // world.node.mpin\n",
+            "(4..=64).contains(&name.chars().count())",
+        ];
+        for code in asking {
+            assert_eq!(
+                reaches_into_world(code, &user_fields),
+                Vec::<String>::new(),
+                "{code}"
+            );
+        }
+    }
+
+    /// The names of a user's fields, as the world serializes a user.
+    fn user_fields() -> Vec<String> {
+        let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("a valid instant");
+        let world = serde_json::to_value(World::new(&WorldFile::default_world(), now)).unwrap();
+        let users = world["users"].as_object().expect("users by name");
+        let user = users.values().next().expect("a user").as_object().unwrap();
+        let fields: Vec<String> = user.keys().cloned().collect();
+        assert!(fields.iter().any(|field| field == "password"), "{fields:?}");
+        fields
+    }
+
+    /// Where a source's code (its tests and comments left out) reaches into the world.
+    fn reaches_into_world(text: &str, user_fields: &[String]) -> Vec<String> {
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let code: Vec<&str> = code
+            .lines()
+            .map(|line| line.split("//").next().unwrap_or_default())
+            .collect();
+        let code = chains_joined(&code.join("\n"));
+        let mut found = Vec::new();
+        let mut guards = vec![".world()".to_owned()];
+        guards.extend(guard_names(&code));
+        for guard in &guards {
+            for (at, _) in code.match_indices(guard.as_str()) {
+                let before = code[..at].chars().next_back();
+                let whole_name = guard.starts_with('.')
+                    || !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+                if let Some(field) = field_at(&code, at + guard.len()).filter(|_| whole_name) {
+                    found.push(format!("`{guard}.{field}`"));
+                }
+            }
+        }
+        for (at, _) in code.match_indices('.') {
+            if let Some(field) = field_at(&code, at).filter(|f| user_fields.contains(f)) {
+                found.push(format!("`.{field}` (a user's field)"));
+            }
+        }
+        found
+    }
+
+    /// The names bound to a world guard: `let [mut] NAME = ....world();`.
+    fn guard_names(code: &str) -> Vec<String> {
+        code.match_indices(".world();")
+            .filter_map(|(at, _)| {
+                let statement = code[..at].rsplit([';', '{', '}']).next()?.trim_start();
+                let binding = statement.strip_prefix("let ")?.trim_start();
+                let binding = binding.strip_prefix("mut ").unwrap_or(binding);
+                let name: String = binding
+                    .chars()
+                    .take_while(|&c| c.is_alphanumeric() || c == '_')
+                    .collect();
+                (!name.is_empty()).then_some(name)
+            })
+            .collect()
+    }
+
+    /// The member named by the `.name` at `at`, when it is a field (not a method call).
+    fn field_at(code: &str, at: usize) -> Option<String> {
+        let rest = code[at..].strip_prefix('.')?;
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let (name, after) = rest.split_at(end);
+        let call = after.starts_with('(') || after.starts_with("::");
+        (!name.is_empty() && !call).then(|| name.to_owned())
+    }
+
+    /// The code with the line breaks and indents before each `.` taken out, so that a
+    /// method chain rustfmt spreads over lines reads as one: `ctx.node.world().node.mpin`.
+    fn chains_joined(code: &str) -> String {
+        let mut joined = String::with_capacity(code.len());
+        let mut space = String::new();
+        for c in code.chars() {
+            if c.is_whitespace() {
+                space.push(c);
+                continue;
+            }
+            if c != '.' {
+                joined.push_str(&space);
+            }
+            space.clear();
+            joined.push(c);
+        }
+        joined
     }
 }

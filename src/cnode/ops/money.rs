@@ -7,56 +7,56 @@ use super::args::Args;
 use super::guards::amount_value;
 use super::{status_reply, with_status, Code, Ctx};
 use crate::cnode::soap::{Fault, Reply, Value};
-use crate::cnode::world::{Coin, HistoryEntry, User};
+use crate::cnode::world::{Balance, Coin, CoinList, HistoryEntry};
 
 /// The default currency's balances first, then every currency the user holds (`balances`).
 pub fn get_money_status(ctx: &Ctx, _: &Args) -> Result<Reply, Fault> {
     let world = ctx.node.world();
-    let currency = world.node.default_currency.clone();
-    let user = world.logged_in_user().map(|(_, user)| user);
-    let code = if user.is_some() {
+    let currency = world.default_currency().to_owned();
+    let money = world.logged_in_money();
+    let code = if money.is_some() {
         Code::Success
     } else {
         Code::VuiNotLoggedIn
     };
-    let balances = |user: Option<&User>, currency: &str| {
-        let (free, vault, locked) = user.map_or((0, 0, 0), |u| u.balance(currency));
+    let money = money.unwrap_or_default();
+    let balances = |balance: Balance, currency: &str| {
         vec![
-            ("freeBalance", amount_value(free, currency)),
-            ("vaultBalance", amount_value(vault, currency)),
-            ("lockedBalance", amount_value(locked, currency)),
+            ("freeBalance", amount_value(balance.free, currency)),
+            ("vaultBalance", amount_value(balance.vault, currency)),
+            ("lockedBalance", amount_value(balance.locked, currency)),
             ("unpaidCommission", amount_value(0, currency)),
         ]
     };
     let mut reply = status_reply(code);
-    reply.fields.extend(balances(user, &currency));
-    let per_currency = user.map_or_else(Vec::new, |u| {
-        u.wallets
-            .keys()
-            .map(|c| {
-                let mut fields = vec![("currency", Value::Text(c.clone()))];
-                fields.extend(balances(Some(u), c));
-                Value::Struct(fields)
-            })
-            .collect()
-    });
+    reply
+        .fields
+        .extend(balances(money.in_default_currency, &currency));
+    let per_currency = money
+        .by_currency
+        .into_iter()
+        .map(|(currency, balance)| {
+            let amounts = balances(balance, &currency);
+            let mut fields = vec![("currency", Value::Text(currency))];
+            fields.extend(amounts);
+            Value::Struct(fields)
+        })
+        .collect();
     Ok(reply.field("balances", Value::List(per_currency)))
 }
 
 pub fn get_coin_list(ctx: &Ctx, _: &Args) -> Result<Reply, Fault> {
     let world = ctx.node.world();
-    let user = world.logged_in_user().map(|(_, user)| user);
-    let code = if user.is_some() {
+    let list = world.logged_in_coins();
+    let code = if list.is_some() {
         Code::Success
     } else {
         Code::VuiNotLoggedIn
     };
-    let mut coins: Vec<(&str, &Coin)> = Vec::new();
-    let mut reserved: Vec<(&str, &Coin)> = Vec::new();
-    for (currency, wallet) in user.iter().flat_map(|u| &u.wallets) {
-        coins.extend(wallet.coins.iter().map(|c| (currency.as_str(), c)));
-        reserved.extend(wallet.reserved.iter().map(|c| (currency.as_str(), c)));
-    }
+    let CoinList {
+        free: coins,
+        reserved,
+    } = list.unwrap_or_default();
     let mut summary: Vec<((&str, u64), u64)> = Vec::new();
     for &(currency, coin) in &coins {
         match summary
@@ -137,14 +137,13 @@ pub fn get_history_report(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
         }
     };
     let world = ctx.node.world();
-    let Some((_, user)) = world.logged_in_user() else {
+    let Some(history) = world.logged_in_history() else {
         return Ok(with_status(
             Reply::new().field("summary", "").field("history", ""),
             Code::VuiNotLoggedIn,
         ));
     };
-    let entries: Vec<&HistoryEntry> = user
-        .history
+    let entries: Vec<&HistoryEntry> = history
         .iter()
         .filter(|e| {
             from.is_none_or(|from| e.finished >= from) && to.is_none_or(|to| e.finished <= to)

@@ -14,7 +14,7 @@ pub fn store_password(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
         check_logged_in_password(ctx.node, password)
     };
     if outcome.is_ok() {
-        ctx.node.world().node.autologin = true;
+        ctx.node.world().enable_autologin();
     }
     Ok(status_reply(outcome.err().unwrap_or(Code::Success)))
 }
@@ -28,7 +28,7 @@ pub fn check_password(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
 pub fn get_mpin(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     let password = args.text("billonUserPassword")?;
     let (mpin, code) = match check_logged_in_password(ctx.node, password) {
-        Ok(()) => (ctx.node.world().node.mpin.clone(), Code::Success),
+        Ok(()) => (ctx.node.world().mpin().to_owned(), Code::Success),
         Err(code) => (String::new(), code),
     };
     Ok(with_status(Reply::new().field("mpin", mpin), code))

@@ -6,15 +6,10 @@ use crate::cnode::soap::{Fault, Reply};
 
 pub fn read_settings(ctx: &Ctx, _: &Args) -> Result<Reply, Fault> {
     let world = ctx.node.world();
-    let mut machine = world.node.machine_settings.clone();
-    machine.insert(
-        "rememberUserPasswordForAutoLogin".into(),
-        world.node.autologin.into(),
-    );
     let json = |map: &serde_json::Map<String, serde_json::Value>| {
         serde_json::to_string(map).unwrap_or_default()
     };
     Ok(status_reply(Code::Success)
-        .field("machineSettingsJson", json(&machine))
-        .field("userSettingsJson", json(&world.node.user_settings)))
+        .field("machineSettingsJson", json(&world.machine_settings()))
+        .field("userSettingsJson", json(world.user_settings())))
 }

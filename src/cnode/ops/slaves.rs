@@ -43,16 +43,10 @@ pub fn check_slaves_connected_to_user(ctx: &Ctx, args: &Args) -> Result<Reply, F
         .and_then(|()| logged_in(ctx))
         .and_then(|_| {
             let world = ctx.node.world();
-            if !world.users.contains_key(username) {
+            if !world.user_exists(username) {
                 return Err(Code::InvalidUsername);
             }
-            Ok(world
-                .node
-                .slaves
-                .iter()
-                .filter(|s| s.user.as_deref() == Some(username))
-                .map(status_item)
-                .collect())
+            Ok(world.slaves_of(username).map(status_item).collect())
         });
     let (items, code) = match found {
         Ok(items) => (items, Code::Success),

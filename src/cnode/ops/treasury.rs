@@ -9,15 +9,17 @@ use crate::cnode::soap::{Fault, Reply};
 
 /// Names the treasury user (who must exist), checked by the logged-in user's password.
 pub fn set_treasury(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
-    let treasury = args.token("treasuryName")?.to_owned();
+    let treasury = args.token("treasuryName")?;
     let password = args.text("password")?;
     let outcome = logged_in(ctx).and_then(|_| {
-        if treasury.is_empty() || !ctx.node.world().users.contains_key(&treasury) {
+        if treasury.is_empty() || !ctx.node.world().user_exists(treasury) {
             return Err(Code::InvalidUsername);
         }
         check_logged_in_password(ctx.node, password)?;
-        ctx.node.world().node.treasury = Some(treasury);
-        Ok(())
+        ctx.node
+            .world()
+            .set_treasury(treasury)
+            .map_err(|_| Code::InvalidUsername)
     });
     Ok(outcome_reply(outcome))
 }
@@ -34,10 +36,10 @@ pub fn set_treasury_parameters(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
         };
         let now = ctx.node.wall_now();
         let mut world = ctx.node.world();
-        if world.node.mpin != mpin {
+        if !world.mpin_matches(mpin) {
             return Err(Code::InvalidPassword);
         }
-        world.node.treasury_threshold = threshold;
+        world.set_treasury_threshold(threshold);
         world.sweep_to_treasury("setTreasuryParameters", now);
         Ok(())
     });

@@ -26,7 +26,7 @@ pub fn get_money_from_vault(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     let mpin = args.token("mpin")?;
     let started = logged_in(ctx).and_then(|user| {
         let amount = positive_amount(ctx, amount)?;
-        if ctx.node.world().node.mpin != mpin {
+        if !ctx.node.world().mpin_matches(mpin) {
             return Err(Code::InvalidPassword);
         }
         start_task(

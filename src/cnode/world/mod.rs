@@ -2,6 +2,9 @@
 //! answer, and the node's own state. Built from a [`WorldFile`]; changed only by the engine.
 
 mod file;
+mod node;
+mod series;
+mod users;
 mod wallet;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -13,6 +16,7 @@ use serde_json::{Map, Value};
 pub use file::{
     BalanceFile, BnodeFile, NodeFile, SlaveFile, UserFile, WorldFile, DEFAULT_WORLD_TOML,
 };
+pub use users::{Balance, CoinList, Money, PasswordCheck, UnknownUser};
 pub use wallet::{decompose, Coin, Mint, Wallet, DENOMINATIONS};
 
 use crate::engine::clock::Millis;
@@ -240,7 +244,7 @@ impl World {
         }
     }
 
-    pub fn logged_in_user(&self) -> Option<(&str, &User)> {
+    fn logged_in_user(&self) -> Option<(&str, &User)> {
         let name = self.node.logged_in.as_deref()?;
         self.users.get_key_value(name).map(|(n, u)| (n.as_str(), u))
     }
