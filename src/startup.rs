@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::{web, App, HttpServer};
+use actix_web::{web, App, HttpResponse, HttpServer};
 use tokio::sync::watch;
 
 use crate::bitrix24::Bitrix24;
@@ -14,7 +14,6 @@ use crate::cnode::Node;
 use crate::config::Settings;
 use crate::engine::clock::Clock;
 use crate::engine::{ticker, Engine};
-use crate::http;
 use crate::journal::Journal;
 use crate::mobizon::Mobizon;
 use crate::state::AppState;
@@ -88,7 +87,7 @@ impl Emulator {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
-                .configure(|config| http::routes(config, admin_here, &doors))
+                .configure(|config| routes(config, admin_here, &doors))
         });
         let workers = settings
             .workers
@@ -192,5 +191,30 @@ async fn stop_on_signal(server: ServerHandle) {
     if actix_web::rt::signal::ctrl_c().await.is_ok() {
         log::info!("Ctrl-C received: answering the calls in flight, then stopping");
         server.stop(true).await;
+    }
+}
+
+/// Every route: the admin API (when on), the front doors switched on, CNode at the root.
+pub fn routes(config: &mut web::ServiceConfig, admin: bool, doors: &crate::config::Doors) {
+    if admin {
+        config.service(web::scope("/__admin").configure(crate::admin::routes));
+    }
+    // A door switched off still owns its paths, so that they answer 404 instead of falling
+    // through to CNode, which answers a POST at any path.
+    let switched_off = |config: &mut web::ServiceConfig| {
+        config.default_service(web::to(HttpResponse::NotFound));
+    };
+    config.service(web::scope("/service").configure(if doors.mobizon {
+        crate::mobizon::http::routes
+    } else {
+        switched_off
+    }));
+    config.service(web::scope("/rest").configure(if doors.bitrix24 {
+        crate::bitrix24::http::routes
+    } else {
+        switched_off
+    }));
+    if doors.cnode {
+        crate::cnode::http::routes(config);
     }
 }

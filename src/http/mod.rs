@@ -1,7 +1,6 @@
-//! The HTTP edge every front door shares: one port, the routes of each door under its real
-//! service's paths (CNode last: the real node answers a POST at any path), the admin API,
-//! and what every door's wire needs alike: the body limit and timeout, the journal, a
-//! dropped connection.
+//! What every front door's HTTP edge needs alike: the body limit and timeout, parameters
+//! read as PHP services read them, the journal record, a dropped connection. (Which door
+//! serves which path is wiring: `startup::routes`.)
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -10,31 +9,6 @@ pub mod params;
 
 use crate::journal::Exchange;
 use crate::state::AppState;
-
-/// Every route: the admin API (when on), the front doors switched on, CNode at the root.
-pub fn routes(config: &mut web::ServiceConfig, admin: bool, doors: &crate::config::Doors) {
-    if admin {
-        config.service(web::scope("/__admin").configure(crate::admin::routes));
-    }
-    // A door switched off still owns its paths, so that they answer 404 instead of falling
-    // through to CNode, which answers a POST at any path.
-    let switched_off = |config: &mut web::ServiceConfig| {
-        config.default_service(web::to(HttpResponse::NotFound));
-    };
-    config.service(web::scope("/service").configure(if doors.mobizon {
-        crate::mobizon::http::routes
-    } else {
-        switched_off
-    }));
-    config.service(web::scope("/rest").configure(if doors.bitrix24 {
-        crate::bitrix24::http::routes
-    } else {
-        switched_off
-    }));
-    if doors.cnode {
-        crate::cnode::http::routes(config);
-    }
-}
 
 /// Why a body could not be read; each door answers it in its own format.
 #[derive(Debug)]

@@ -63,6 +63,19 @@ fn soap_knows_neither_the_engine_nor_the_operations_and_does_no_io() {
 }
 
 #[test]
+fn the_shared_http_edge_knows_no_door_and_no_admin() {
+    forbid(
+        "http",
+        &[
+            "crate::cnode",
+            "crate::mobizon",
+            "crate::bitrix24",
+            "crate::admin",
+        ],
+    );
+}
+
+#[test]
 fn no_front_door_reaches_into_another() {
     forbid("cnode", &["crate::mobizon", "crate::bitrix24"]);
     forbid("mobizon", &["crate::cnode", "crate::bitrix24"]);
