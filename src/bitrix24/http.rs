@@ -145,6 +145,9 @@ pub fn read(door: &Bitrix24, request: &Request) -> Result<(Method, Params), Erro
     let mut params =
         Params::read(request.query, request.content_type, request.body).map_err(bad_params)?;
     door.check_caller(request.caller, &mut params)?;
+    if !door.admit() {
+        return Err(Error::query_limit());
+    }
     let method = Method::find(request.method).ok_or_else(Error::method_not_found)?;
     Ok((method, params))
 }

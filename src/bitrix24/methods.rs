@@ -120,7 +120,7 @@ fn get(door: &Bitrix24, params: &Params) -> Result<Value, Error> {
         let now = door.engine.clock().now();
         let last = door.last_get().insert(id, now);
         if last.is_some_and(|at| now.saturating_sub(at) < AGENT_PERIOD_MS) {
-            return Err(Error::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"));
+            return Err(Error::query_limit());
         }
     }
     let task = id

@@ -64,6 +64,18 @@ pub struct WorldSection {
     pub cloud_time: bool,
     /// Also enforce the polling advice (as `--strict-rate bitrix24`).
     pub strict_rate: bool,
+    /// The portal's request limit (limits.md): off unless given.
+    pub leaky_bucket: Option<LeakyBucket>,
+}
+
+/// Bitrix24's request-intensity limit: every request adds one to the bucket, which drains by
+/// `y` a second (on the virtual clock); a request that would take it over `x` is refused
+/// with 503 `QUERY_LIMIT_EXCEEDED`. Enterprise plans: x 250, y 5; others: x 50, y 2.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LeakyBucket {
+    pub x: f64,
+    pub y: f64,
 }
 
 impl Default for WorldSection {
@@ -77,6 +89,7 @@ impl Default for WorldSection {
             zone: "+02:00".into(),
             cloud_time: true,
             strict_rate: false,
+            leaky_bucket: None,
         }
     }
 }
@@ -111,6 +124,8 @@ pub struct Bitrix24 {
     next_process: AtomicU64,
     /// The virtual time of each process's last `get` (strict rate).
     last_get: Mutex<HashMap<u64, Millis>>,
+    /// The leaky bucket's level, and when it was last drained.
+    bucket: Mutex<(f64, Millis)>,
 }
 
 impl Bitrix24 {
@@ -126,7 +141,27 @@ impl Bitrix24 {
             zone,
             next_process: AtomicU64::new(1),
             last_get: Mutex::default(),
+            bucket: Mutex::default(),
         }
+    }
+
+    /// One request into the portal's leaky bucket, when the world turns it on: `false` when
+    /// the bucket is full and the request must be refused.
+    fn admit(&self) -> bool {
+        let Some(limit) = self.world.leaky_bucket else {
+            return true;
+        };
+        let now = self.engine.clock().now();
+        let mut bucket = self.bucket.lock().unwrap_or_else(|p| p.into_inner());
+        let (level, since) = *bucket;
+        let drained = now.saturating_sub(since) as f64 / 1000.0 * limit.y;
+        let level = (level - drained).max(0.0);
+        if level + 1.0 > limit.x {
+            *bucket = (level, now);
+            return false;
+        }
+        *bucket = (level + 1.0, now);
+        true
     }
 
     pub fn task_types() -> impl Iterator<Item = &'static TaskType> {
@@ -195,6 +230,7 @@ impl crate::state::FrontDoor for Bitrix24 {
     fn reset(&self) {
         self.next_process.store(1, Ordering::Relaxed);
         self.last_get().clear();
+        *self.bucket.lock().unwrap_or_else(|p| p.into_inner()) = (0.0, 0);
     }
 }
 

@@ -26,6 +26,11 @@ impl Error {
         Error::new(401, "NO_AUTH_FOUND", "Wrong authorization data")
     }
 
+    /// Too many requests: the leaky bucket is full, or (strict mode) a `get` too soon.
+    pub fn query_limit() -> Error {
+        Error::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests")
+    }
+
     pub fn method_not_found() -> Error {
         Error::new(404, "ERROR_METHOD_NOT_FOUND", "Method not found!")
     }

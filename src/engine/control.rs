@@ -75,6 +75,10 @@ pub struct OutcomeRule {
     pub unique_transfer_id: Option<String>,
     pub path: Vec<String>,
     pub times: Option<u32>,
+    /// Merged into the detail of the task it dictates (CNode's additionalInfo, Bitrix24's
+    /// `notice`, `errors`, `exception`, `additional`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Map<String, Value>>,
 }
 
 /// A rule as it is kept: its path parsed once, in the vocabulary it names statuses of.
@@ -300,12 +304,12 @@ impl Engine {
         lock(&self.rules).clear();
     }
 
-    /// The path of the first rule a new task matches, using up one of its times.
+    /// The path and detail of the first rule a new task matches, using up one of its times.
     pub(super) fn matching_rule(
         &self,
         job: &dyn Job,
         key: Option<&str>,
-    ) -> Option<Vec<StatusCode>> {
+    ) -> Option<(Vec<StatusCode>, Map<String, Value>)> {
         let task_type = job.task_type();
         let mut rules = lock(&self.rules);
         let index = rules.iter().position(|rule| {
@@ -329,13 +333,14 @@ impl Engine {
                     .is_none_or(|pattern| key.is_some_and(|key| glob(pattern, key)))
         })?;
         let path = rules[index].path.clone();
+        let detail = rules[index].spec.detail.clone().unwrap_or_default();
         if let Some(times) = rules[index].spec.times.as_mut() {
             *times = times.saturating_sub(1);
             if *times == 0 {
                 rules.remove(index);
             }
         }
-        Some(path)
+        Some((path, detail))
     }
 
     /// How new tasks move from now on: of a type (its name), of a front door (`door/*`),

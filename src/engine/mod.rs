@@ -133,9 +133,20 @@ impl Engine {
         new: NewTask,
         mint: &mut dyn FnMut() -> TaskId,
     ) -> Result<TaskId, StartError> {
-        let outcome = new
-            .outcome
-            .or_else(|| self.matching_rule(&*new.job, new.key.as_deref()));
+        // At the cap, a few expired tasks make room (the sweeper frees the rest).
+        if self.store.len() >= self.config.max_tasks && self.sweep_up_to(64) == 0 {
+            return Err(StartError::TooManyTasks);
+        }
+        let mut detail = new.detail;
+        let outcome = match new.outcome {
+            Some(path) => Some(path),
+            None => self
+                .matching_rule(&*new.job, new.key.as_deref())
+                .map(|(path, rule_detail)| {
+                    detail.extend(rule_detail);
+                    path
+                }),
+        };
         let first_step = match &outcome {
             Some(path) if path.is_empty() => NextIn::Never,
             _ => NextIn::Pace,
@@ -144,10 +155,6 @@ impl Engine {
             Some(path) => Box::new(scripted::Scripted::new(new.job.task_type(), path)),
             None => new.job,
         };
-        // At the cap, a few expired tasks make room (the sweeper frees the rest).
-        if self.store.len() >= self.config.max_tasks && self.sweep_up_to(64) == 0 {
-            return Err(StartError::TooManyTasks);
-        }
         let now = self.clock.now();
         let progression = self.progression_of(job.task_type(), new.pace);
         let mut task = Task::new(
@@ -159,7 +166,7 @@ impl Engine {
             job,
         );
         task.key = new.key.map(String::into_boxed_str);
-        task.info.extend(new.detail);
+        task.info.extend(detail);
         // Stored first, so a key is claimed before the job does anything.
         let id = self
             .store

@@ -396,3 +396,55 @@ fn a_full_reset_restarts_every_door_s_ids() {
     assert_eq!(get_status(&emulator, first)["code"], 2, "forgotten");
     assert_eq!(start_upload(&emulator), first, "numbered from 1000 again");
 }
+
+#[test]
+fn a_rule_s_detail_shows_in_the_task_it_dictates() {
+    let emulator = start_with(Settings::for_tests());
+    let rule = json!({
+        "frontDoor": "bitrix24",
+        "path": ["P", "F"],
+        "detail": {"notice": ["a field was renamed"], "additional": {"APP": 7}},
+    });
+    assert_eq!(admin(&emulator, "POST", "/rules", rule).0, 201);
+    let (_, registered) = bitrix24(
+        &emulator,
+        &format!("{HOOK}/configuration.import.register"),
+        json!({}),
+    );
+    let process = registered["result"]["processId"].clone();
+    let (_, got) = bitrix24(
+        &emulator,
+        &format!("{HOOK}/configuration.import.get"),
+        json!({"processId": process}),
+    );
+    assert_eq!(
+        got["result"],
+        json!({"status": "F", "notice": ["a field was renamed"], "additional": {"APP": 7}})
+    );
+}
+
+#[test]
+fn the_leaky_bucket_refuses_requests_over_its_size_and_drains_on_the_clock() {
+    let mut settings = Settings::for_tests();
+    settings.world.bitrix24.leaky_bucket =
+        Some(cnode_emulator::bitrix24::LeakyBucket { x: 3.0, y: 1.0 });
+    let emulator = start_with(settings);
+    let get = || {
+        bitrix24(
+            &emulator,
+            &format!("{HOOK}/configuration.import.get"),
+            json!({"processId": 1}),
+        )
+    };
+    for _ in 0..3 {
+        assert_eq!(get().0, 200);
+    }
+    let (status, refused) = get();
+    assert_eq!(
+        (status, refused["error"].clone()),
+        (503, json!("QUERY_LIMIT_EXCEEDED"))
+    );
+    emulator.advance(Duration::from_secs(1));
+    assert_eq!(get().0, 200, "one second drains one request");
+    assert_eq!(get().0, 503);
+}
