@@ -16,6 +16,7 @@ pub mod faults;
 pub mod http;
 pub mod journal;
 pub mod mobizon;
+pub mod rate;
 pub mod startup;
 pub mod state;
 pub mod testing;

@@ -12,7 +12,7 @@ use super::reply::{self, Error, Timing};
 use super::task::SCOPE;
 use super::Bitrix24;
 use crate::faults::Injected;
-use crate::http::params::{Params, ParamsError};
+use crate::http::params::{Param, Params, ParamsError};
 use crate::http::{dropped_connection, journal, read_body, BodyError};
 use crate::state::AppState;
 
@@ -241,7 +241,7 @@ impl Bitrix24 {
             }
             Caller::Token => {
                 let token = match params.remove("auth") {
-                    Some(Value::String(token)) if !token.is_empty() => token,
+                    Some(Param::Text(token)) if !token.is_empty() => token,
                     _ => return Err(Error::no_auth()),
                 };
                 if self.world.tokens.is_empty() {

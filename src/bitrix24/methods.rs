@@ -7,13 +7,11 @@ use super::reply::{Error, Timing};
 use super::task::{FINISHED, IN_PROGRESS, STARTED};
 use super::{Bitrix24, DOOR};
 use crate::engine::StartError;
-use crate::http::params::Params;
+use crate::http::params::{Param, Params};
 use crate::state::FrontDoor;
 
 /// Most sub-calls one batch takes.
 const MAX_BATCH: usize = 50;
-/// The agent runs no more than once a minute: strict mode refuses a faster `get`.
-const AGENT_PERIOD_MS: u64 = 60_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -71,9 +69,8 @@ pub fn call(door: &Bitrix24, method: Method, params: &Params) -> Result<Value, E
 /// string), so a missing `data` is an empty one.
 fn register(door: &Bitrix24, params: &Params) -> Result<Value, Error> {
     let data = match params.get("data") {
-        None | Some(Value::Null) => Value::Object(Map::new()),
-        Some(Value::Object(data)) => Value::Object(data.clone()),
-        Some(Value::Array(items)) if items.is_empty() => Value::Object(Map::new()),
+        None | Some(Param::Null) => Value::Object(Map::new()),
+        Some(list @ Param::List(_)) => list.to_json(),
         Some(_) => {
             return Err(Error::new(
                 400,
@@ -83,7 +80,7 @@ fn register(door: &Bitrix24, params: &Params) -> Result<Value, Error> {
         }
     };
     let mut detail = Map::new();
-    detail.insert("data".into(), data);
+    detail.insert("data".into(), kept(data));
     match door.start(door.import(), None, detail) {
         Ok(id) => {
             let id: u64 = id.as_str().parse().expect("process ids are numbers");
@@ -95,6 +92,28 @@ fn register(door: &Bitrix24, params: &Params) -> Result<Value, Error> {
             "REST API is blocked due to overload.",
         )),
     }
+}
+
+/// The most of a registration's `data` a process keeps as it came (for the admin API to
+/// show); larger ones are kept as how many links each key held.
+const KEPT_DATA: usize = 2048;
+
+fn kept(data: Value) -> Value {
+    if data.to_string().len() <= KEPT_DATA {
+        return data;
+    }
+    let Value::Object(keys) = data else {
+        return Value::Null;
+    };
+    let counts = keys.into_iter().map(|(key, links)| {
+        let count = match &links {
+            Value::Array(items) => items.len(),
+            Value::Object(items) => items.len(),
+            _ => 1,
+        };
+        (key, json!({ "links": count }))
+    });
+    Value::Object(counts.collect())
 }
 
 fn unregister(door: &Bitrix24, params: &Params) -> Result<Value, Error> {
@@ -115,11 +134,10 @@ fn unregister(door: &Bitrix24, params: &Params) -> Result<Value, Error> {
 
 /// The import's current step; `U` for a process that is unknown, wrong or purged.
 fn get(door: &Bitrix24, params: &Params) -> Result<Value, Error> {
-    let id = params.text("processId").and_then(|text| process_id(&text));
-    if let (true, Some(id)) = (door.strict_rate(), id) {
-        let now = door.engine.clock().now();
-        let last = door.last_get().insert(id, now);
-        if last.is_some_and(|at| now.saturating_sub(at) < AGENT_PERIOD_MS) {
+    let id = params.text("processId").and_then(process_id);
+    if let Some(id) = id {
+        let too_fast = door.polls.poll(id, door.engine.clock().now());
+        if too_fast && door.strict_rate() {
             return Err(Error::query_limit());
         }
     }
@@ -151,15 +169,11 @@ fn get(door: &Bitrix24, params: &Params) -> Result<Value, Error> {
 /// under the keys they were given; `halt=1` stops at the first error. Empty collections
 /// are written `[]`, as PHP writes empty arrays.
 fn batch(door: &Bitrix24, params: &Params) -> Result<Value, Error> {
-    let commands: Vec<(String, String)> = match params.get("cmd") {
-        Some(Value::Object(cmd)) => cmd
-            .iter()
-            .map(|(key, value)| (key.clone(), value.as_str().unwrap_or_default().to_owned()))
-            .collect(),
-        Some(Value::Array(cmd)) => cmd
-            .iter()
-            .enumerate()
-            .map(|(i, value)| (i.to_string(), value.as_str().unwrap_or_default().to_owned()))
+    // In the order they were sent: `halt` stops at the first error in that order.
+    let commands: Vec<(&str, &str)> = match params.get("cmd") {
+        Some(Param::List(cmd)) => cmd
+            .entries()
+            .map(|(key, value)| (key, value.as_text().unwrap_or_default()))
             .collect(),
         _ => return Err(Error::new(400, "ERROR_ARGUMENT", "cmd is not found")),
     };
@@ -177,14 +191,14 @@ fn batch(door: &Bitrix24, params: &Params) -> Result<Value, Error> {
             start: door.engine.wall_now(),
             real: crate::engine::clock::Stopwatch::start(),
         };
-        let outcome = sub_call(door, &command);
-        times.insert(key.clone(), timing.to_json(&door.zone, false));
+        let outcome = sub_call(door, command);
+        times.insert(key.to_owned(), timing.to_json(&door.zone, false));
         match outcome {
             Ok(result) => {
-                results.insert(key, result);
+                results.insert(key.to_owned(), result);
             }
             Err(error) => {
-                errors.insert(key, error.to_json());
+                errors.insert(key.to_owned(), error.to_json());
                 if halt {
                     break;
                 }

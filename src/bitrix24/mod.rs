@@ -8,16 +8,15 @@ pub mod methods;
 pub mod reply;
 pub mod task;
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::engine::clock::Millis;
+use crate::engine::clock::{millis, Millis};
+use crate::engine::ids::Counter;
 use crate::engine::scripted::Scripted;
 use crate::engine::task::{Door, Lifetime, StatusCode, TaskId, TaskType};
 use crate::engine::{Engine, NewTask, StartError};
@@ -34,6 +33,8 @@ pub struct Config {
     pub pace: Duration,
     /// How long a finished or unregistered process is still known (then `U`).
     pub purge_after: Duration,
+    /// How long an unfinished process is kept at most (one nothing moves is not kept for ever).
+    pub max_age: Duration,
     /// Answer a second `get` of one process within one agent period with 503.
     pub strict_rate: bool,
 }
@@ -43,6 +44,7 @@ impl Default for Config {
         Config {
             pace: Duration::from_secs(60),
             purge_after: Duration::from_secs(3 * 24 * 3600),
+            max_age: Duration::from_secs(30 * 24 * 3600),
             strict_rate: false,
         }
     }
@@ -121,9 +123,9 @@ pub struct Bitrix24 {
     config: Config,
     world: WorldSection,
     zone: chrono::FixedOffset,
-    next_process: AtomicU64,
-    /// The virtual time of each process's last `get` (strict rate).
-    last_get: Mutex<HashMap<u64, Millis>>,
+    processes: Counter,
+    /// `get` polls per process, against the once-a-minute advice (one agent period).
+    polls: crate::rate::RateWindow<u64>,
     /// The leaky bucket's level, and when it was last drained.
     bucket: Mutex<(f64, Millis)>,
 }
@@ -134,13 +136,14 @@ impl Bitrix24 {
             .zone
             .parse()
             .unwrap_or_else(|_| chrono::FixedOffset::east_opt(2 * 3600).expect("+02:00"));
+        let window = agent_period(&config);
         Bitrix24 {
             engine,
             config,
             world: world.clone(),
             zone,
-            next_process: AtomicU64::new(1),
-            last_get: Mutex::default(),
+            processes: Counter::new(DOOR, 1),
+            polls: crate::rate::RateWindow::new(window),
             bucket: Mutex::default(),
         }
     }
@@ -168,9 +171,9 @@ impl Bitrix24 {
         std::iter::once(&IMPORT)
     }
 
-    fn mint(&self) -> TaskId {
-        let id = self.next_process.fetch_add(1, Ordering::Relaxed);
-        TaskId::new(DOOR, &id.to_string()).expect("a short number")
+    /// How many `get` polls came faster than once an agent period (served anyway unless strict).
+    pub fn too_fast_polls(&self) -> u64 {
+        self.polls.too_fast()
     }
 
     fn start(
@@ -182,12 +185,15 @@ impl Bitrix24 {
         let new = NewTask {
             job,
             key: None,
-            lifetime: Lifetime::AfterEnd(millis(self.config.purge_after)),
+            lifetime: Lifetime::AfterEnd {
+                retention: millis(self.config.purge_after),
+                max_age: millis(self.config.max_age),
+            },
             pace: millis(self.config.pace),
             outcome,
             detail,
         };
-        self.engine.start(new, &mut || self.mint())
+        self.engine.start(new, &mut || self.processes.mint())
     }
 
     fn import(&self) -> Box<Import> {
@@ -196,12 +202,6 @@ impl Bitrix24 {
 
     fn strict_rate(&self) -> bool {
         self.config.strict_rate || self.world.strict_rate
-    }
-
-    fn last_get(&self) -> MutexGuard<'_, HashMap<u64, Millis>> {
-        self.last_get
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -217,23 +217,27 @@ impl crate::state::FrontDoor for Bitrix24 {
         detail: Map<String, Value>,
     ) -> Result<TaskId, String> {
         let job: Box<dyn crate::engine::task::Job> = match path {
-            Some(_) => Box::new(Scripted::new(task_type, Vec::new())),
+            Some(_) => Box::new(Scripted::replaced(task_type)),
             None => self.import(),
         };
         self.start(job, path, detail).map_err(|e| format!("{e:?}"))
     }
 
     fn parse_id(&self, text: &str) -> Option<TaskId> {
-        methods::process_id(text).and_then(|id| TaskId::new(DOOR, &id.to_string()))
+        self.processes.parse(text)
     }
 
     fn reset(&self) {
-        self.next_process.store(1, Ordering::Relaxed);
-        self.last_get().clear();
+        self.processes.reset();
+        self.polls.reset();
         *self.bucket.lock().unwrap_or_else(|p| p.into_inner()) = (0.0, 0);
     }
 }
 
-fn millis(duration: Duration) -> Millis {
-    Millis::try_from(duration.as_millis()).unwrap_or(Millis::MAX)
+/// One agent run: the door's pace, or the minute the docs name when tasks move at once.
+fn agent_period(config: &Config) -> Millis {
+    match millis(config.pace) {
+        0 => 60_000,
+        pace => pace,
+    }
 }

@@ -29,6 +29,7 @@ pub static IMPORT: TaskType = TaskType {
     name: SCOPE,
     statuses: &VOCABULARY,
     dictated,
+    dictating,
 };
 
 /// A dictated error keeps its reason in `errors`, where clients read it.
@@ -38,6 +39,27 @@ fn dictated(status: StatusCode, reason: &str) -> Map<String, Value> {
         detail.insert("errors".into(), json!([reason]));
     }
     detail
+}
+
+/// An `exception` stops the import (seed 004): the path goes on to its first `P`, where the
+/// exception is shown, and the next step is `E`, whose `errors` keep the exception's text.
+fn dictating(path: &mut Vec<StatusCode>, detail: &mut Map<String, Value>) {
+    let Some(exception) = detail.get("exception").and_then(Value::as_str) else {
+        return;
+    };
+    let exception = exception.to_owned();
+    let shown_at = path
+        .iter()
+        .position(|&s| s == IN_PROGRESS)
+        .unwrap_or(path.len());
+    path.truncate(shown_at);
+    path.extend([IN_PROGRESS, ERROR]);
+    let errors = detail.entry("errors").or_insert_with(|| json!([]));
+    if let Value::Array(errors) = errors {
+        if !errors.iter().any(|e| e.as_str() == Some(&exception)) {
+            errors.push(exception.into());
+        }
+    }
 }
 
 /// The import: `S` until the agent first runs, then `P` through each section
@@ -60,7 +82,7 @@ impl Job for Import {
 
     fn next(&mut self, _: StatusCode, _: &StepCtx) -> Step {
         let Some(section) = self.sections.get(self.step) else {
-            return Step::to(FINISHED).with("additional", json!([]));
+            return Step::to(FINISHED).with("additional", json!({}));
         };
         let progress = json!({"action": "manifest", "step": self.step, "section": section});
         self.step += 1;

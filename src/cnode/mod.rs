@@ -228,7 +228,7 @@ impl crate::state::FrontDoor for Node {
     ) -> Result<TaskId, String> {
         // A CNode job needs its call's arguments: without a path the task waits.
         let new = NewTask {
-            job: Box::new(Scripted::new(task_type, Vec::new())),
+            job: Box::new(Scripted::replaced(task_type)),
             key: None,
             lifetime: Lifetime::FromCreation(millis(self.config.task_ttl)),
             pace: millis(self.config.step),

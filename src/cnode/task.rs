@@ -11,7 +11,7 @@ use super::status::{Status, VOCABULARY};
 use super::world::World;
 use super::DOOR;
 use crate::engine::clock::Millis;
-use crate::engine::task::{self as core, StatusCode, TaskId, TaskType};
+use crate::engine::task::{self as core, as_dictated, StatusCode, TaskId, TaskType};
 
 pub use crate::engine::task::{JobRequest, NextIn, Refusal};
 
@@ -26,6 +26,7 @@ macro_rules! task_kinds {
             name: $name,
             statuses: &VOCABULARY,
             dictated,
+            dictating: as_dictated,
         }),*];
 
         impl TaskKind {

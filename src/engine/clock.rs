@@ -182,6 +182,11 @@ impl Clock {
     }
 }
 
+/// A duration as engine time, saturating at the end of time.
+pub fn millis(duration: std::time::Duration) -> Millis {
+    Millis::try_from(duration.as_millis()).unwrap_or(Millis::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -202,7 +202,7 @@ impl Engine {
         info: Option<Map<String, Value>>,
     ) -> Result<TaskDetail, ForceError> {
         self.move_unfinished(id, |task, now| {
-            let path = path
+            let mut path = path
                 .iter()
                 .map(|name| {
                     task.task_type
@@ -211,15 +211,15 @@ impl Engine {
                         .ok_or_else(|| ForceError::UnknownStatus(name.clone()))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            let mut info = info.unwrap_or_default();
+            (task.task_type.dictating)(&mut path, &mut info);
             self.abandon(task, now);
             task.job = Box::new(Scripted::new(task.task_type, path));
+            task.info.extend(info);
             task.next_step_at = Some(now);
             self.advance(task, now);
             if let Some(progress) = progress {
                 task.progress = progress.min(100);
-            }
-            if let Some(info) = info {
-                task.info.extend(info);
             }
             Ok(())
         })
@@ -369,8 +369,10 @@ impl Engine {
     pub fn reset(&self) {
         self.clear_rules();
         lock(&self.progressions).clear();
-        self.store.clear();
+        // The queue first: a task started meanwhile may leave a stale entry (which catch_up
+        // skips), never a due task without one.
         self.due.clear();
+        self.store.clear();
     }
 
     /// Before a front door's world is put back as its file describes it: its tasks still
@@ -387,8 +389,8 @@ impl Engine {
                 if !task.is_final() {
                     self.abandon(task, now);
                     let cancelled = task.task_type.statuses.cancelled;
-                    let step =
-                        Step::to(cancelled).with_info((task.task_type.dictated)(cancelled, reason));
+                    let step = Step::to(cancelled)
+                        .with_defaults((task.task_type.dictated)(cancelled, reason));
                     self.apply(task, step, now);
                 }
                 self.keep_due(task);

@@ -6,6 +6,7 @@
 pub mod clock;
 mod control;
 mod due;
+pub mod ids;
 pub mod scripted;
 pub mod store;
 pub mod task;
@@ -100,7 +101,22 @@ pub enum StartError {
 }
 
 impl Engine {
+    /// An engine for these task types. Panics on a vocabulary the engine cannot hold (empty,
+    /// or more than 64 statuses) or two types of one name: both are mistakes in the code.
     pub fn new(config: EngineConfig, clock: Arc<Clock>, types: Vec<&'static TaskType>) -> Engine {
+        for (i, task_type) in types.iter().enumerate() {
+            let count = task_type.statuses.names.len();
+            assert!(
+                (1..=64).contains(&count),
+                "{}: {count} statuses",
+                task_type.name
+            );
+            assert!(
+                types[..i].iter().all(|t| t.name != task_type.name),
+                "two task types named {}",
+                task_type.name
+            );
+        }
         Engine {
             clock,
             config,
@@ -137,6 +153,13 @@ impl Engine {
         if self.store.len() >= self.config.max_tasks && self.sweep_up_to(64) == 0 {
             return Err(StartError::TooManyTasks);
         }
+        // A refused key uses up no rule (the store checks again when it takes the task).
+        if new.key.as_deref().is_some_and(|key| {
+            self.store
+                .key_in_use(new.job.task_type().door.tag, key, self.clock.now())
+        }) {
+            return Err(StartError::KeyInUse);
+        }
         let mut detail = new.detail;
         let outcome = match new.outcome {
             Some(path) => Some(path),
@@ -147,6 +170,10 @@ impl Engine {
                     path
                 }),
         };
+        let outcome = outcome.map(|mut path| {
+            (new.job.task_type().dictating)(&mut path, &mut detail);
+            path
+        });
         let first_step = match &outcome {
             Some(path) if path.is_empty() => NextIn::Never,
             _ => NextIn::Pace,

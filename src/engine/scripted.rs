@@ -24,6 +24,14 @@ impl Scripted {
     }
 }
 
+impl Scripted {
+    /// The job of a task started with a dictated path (`NewTask::outcome`), which replaces
+    /// it: a task must have a job, and this one is never asked for a step.
+    pub fn replaced(task_type: &'static TaskType) -> Scripted {
+        Scripted::new(task_type, Vec::new())
+    }
+}
+
 impl Job for Scripted {
     fn task_type(&self) -> &'static TaskType {
         self.task_type
@@ -34,7 +42,7 @@ impl Job for Scripted {
             // Only a path that ends in a final status is walked to its end unasked.
             return Step::to(current).next_in(NextIn::Never);
         };
-        let step = Step::to(status).with_info((self.task_type.dictated)(status, DICTATED));
+        let step = Step::to(status).with_defaults((self.task_type.dictated)(status, DICTATED));
         if self.remaining.is_empty() && !self.task_type.is_final(status) {
             // Parked: only another force moves it on.
             return step.next_in(NextIn::Never);

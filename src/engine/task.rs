@@ -63,9 +63,15 @@ pub struct TaskType {
     pub name: &'static str,
     pub statuses: &'static Vocabulary,
     /// What a status dictated from outside (force, outcome rule, world reset) adds to the
-    /// task's detail, with the reason it was dictated.
+    /// task's detail where the detail does not say it already, with the reason it was dictated.
     pub dictated: fn(StatusCode, &str) -> Map<String, Value>,
+    /// The type's own rules for a dictated path and the detail that comes with it (Bitrix24:
+    /// an `exception` stops the import at the next step); most types take them as they are.
+    pub dictating: fn(&mut Vec<StatusCode>, &mut Map<String, Value>),
 }
+
+/// The `dictating` of a type that takes any dictated path as it is.
+pub fn as_dictated(_: &mut Vec<StatusCode>, _: &mut Map<String, Value>) {}
 
 /// Task types are statics: one is equal only to itself.
 impl PartialEq for TaskType {
@@ -183,7 +189,7 @@ pub struct StepCtx {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JobRequest {
-    /// Stop the work (CNode cancelPaymentRequest, Bitrix24 unregister).
+    /// Stop the work (CNode cancelPaymentRequest).
     Cancel,
     /// Close what stays open (CNode endSeriesPayment).
     End,
@@ -213,6 +219,8 @@ pub enum NextIn {
 pub struct Step {
     pub status: StatusCode,
     pub info: Map<String, Value>,
+    /// Merged into the detail only where it does not say these keys already.
+    pub defaults: Map<String, Value>,
     pub progress: Option<u8>,
     pub next_in: NextIn,
 }
@@ -222,6 +230,7 @@ impl Step {
         Step {
             status,
             info: Map::new(),
+            defaults: Map::new(),
             progress: None,
             next_in: NextIn::Pace,
         }
@@ -234,6 +243,12 @@ impl Step {
 
     pub fn with_info(mut self, info: Map<String, Value>) -> Step {
         self.info.extend(info);
+        self
+    }
+
+    /// Detail for the keys the task's detail does not hold yet.
+    pub fn with_defaults(mut self, defaults: Map<String, Value>) -> Step {
+        self.defaults.extend(defaults);
         self
     }
 
@@ -253,8 +268,10 @@ impl Step {
 pub enum Lifetime {
     /// Counted from its creation (CNode's task TTL).
     FromCreation(Millis),
-    /// Counted from the moment it ends (Bitrix24's 3-day purge); unbounded until then.
-    AfterEnd(Millis),
+    /// Counted from the moment it ends (Bitrix24's 3-day purge); until then, at most
+    /// `max_age` from its creation, so a task nothing moves (manual progression, parked by a
+    /// force) is not held for ever.
+    AfterEnd { retention: Millis, max_age: Millis },
 }
 
 pub struct Task {
@@ -312,7 +329,7 @@ impl Task {
     ) -> Task {
         let expires_at = match lifetime {
             Lifetime::FromCreation(ttl) => created_at.saturating_add(ttl),
-            Lifetime::AfterEnd(_) => Millis::MAX,
+            Lifetime::AfterEnd { max_age, .. } => created_at.saturating_add(max_age),
         };
         Task {
             id,
@@ -404,9 +421,10 @@ impl Task {
         };
         self.status = step.status;
         self.info.extend(step.info);
+        self.info.extend_missing(step.defaults);
         self.enter(step.status, at);
         if self.is_final() {
-            if let Lifetime::AfterEnd(retention) = self.lifetime {
+            if let Lifetime::AfterEnd { retention, .. } = self.lifetime {
                 self.expires_at = at.saturating_add(retention);
             }
             self.retire_job();
@@ -456,6 +474,19 @@ impl Info {
         map.extend(more);
         let json = serde_json::to_string(&map).expect("a JSON map always serialises");
         self.0 = Some(json.into_boxed_str());
+    }
+
+    /// Adds the keys the detail does not hold yet.
+    pub fn extend_missing(&mut self, defaults: Map<String, Value>) {
+        if defaults.is_empty() {
+            return;
+        }
+        let held = self.to_map();
+        let missing: Map<String, Value> = defaults
+            .into_iter()
+            .filter(|(key, _)| !held.contains_key(key))
+            .collect();
+        self.extend(missing);
     }
 
     pub fn to_map(&self) -> Map<String, Value> {

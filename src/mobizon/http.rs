@@ -4,12 +4,11 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::Value;
 
 use super::ops::{self, Answer, Code};
 use super::Mobizon;
 use crate::faults::Injected;
-use crate::http::params::Params;
+use crate::http::params::{Param, Params};
 use crate::http::{dropped_connection, journal, read_body, BodyError};
 use crate::state::AppState;
 
@@ -117,7 +116,7 @@ pub fn read(request: &Request) -> Result<(ops::Operation, Params, Output), (Outp
                 Answer::error(Code::ParameterViolation, error.to_string()),
             )
         })?;
-    let output = match params.text("output").as_deref() {
+    let output = match params.text("output") {
         None | Some("json") => Output::Json,
         Some("xml") => Output::Xml,
         Some(other) => {
@@ -141,7 +140,7 @@ pub fn read(request: &Request) -> Result<(ops::Operation, Params, Output), (Outp
 
 /// Checks what every call carries (`api`, `apiKey`), then serves the operation.
 pub fn respond(door: &Mobizon, operation: ops::Operation, params: &Params) -> Answer {
-    match params.text("api").as_deref() {
+    match params.text("api") {
         None | Some("v1") => {}
         Some(other) => return Answer::error(Code::ParameterViolation, format!("api={other}")),
     }
@@ -180,9 +179,9 @@ async fn unknown_path(req: HttpRequest) -> HttpResponse {
 impl Mobizon {
     /// The caller's key when it may call: missing, empty, malformed or unlisted keys get
     /// code 8, blocked ones code 14.
-    fn check_key(&self, key: Option<&Value>) -> Result<String, Answer> {
+    fn check_key(&self, key: Option<&Param>) -> Result<String, Answer> {
         let key = match key {
-            Some(Value::String(key)) if !key.is_empty() => key.clone(),
+            Some(Param::Text(key)) if !key.is_empty() => key.clone(),
             _ => return Err(Answer::error(Code::LoginError, String::new())),
         };
         let shaped =

@@ -7,7 +7,7 @@ pub mod http;
 mod ops;
 pub mod task;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -15,7 +15,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::engine::clock::Millis;
+use crate::engine::clock::millis;
+use crate::engine::ids::Counter;
 use crate::engine::scripted::Scripted;
 use crate::engine::task::{Door, Lifetime, StatusCode, TaskId, TaskType};
 use crate::engine::{Engine, NewTask, StartError};
@@ -30,6 +31,10 @@ pub const DOOR: Door = Door {
 const FIRST_TASK_ID: u64 = 1000;
 /// Campaign ids start here.
 const FIRST_CAMPAIGN_ID: u64 = 70_000_000_001;
+/// Campaigns remembered at most; the oldest are forgotten first.
+const MAX_CAMPAIGNS: usize = 100_000;
+/// "No more than once a second" (seed 000).
+const POLL_WINDOW_MS: u64 = 1000;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -37,6 +42,8 @@ pub struct Config {
     pub pace: Duration,
     /// How long a finished task can still be looked up (Mobizon's own is unconfirmed).
     pub retention: Duration,
+    /// How long an unfinished task is kept at most (one nothing moves is not kept for ever).
+    pub max_age: Duration,
     /// Answer a second getStatus by one key within a virtual second with code 30.
     pub strict_rate: bool,
 }
@@ -46,6 +53,7 @@ impl Default for Config {
         Config {
             pace: Duration::from_secs(1),
             retention: Duration::from_secs(24 * 3600),
+            max_age: Duration::from_secs(30 * 24 * 3600),
             strict_rate: false,
         }
     }
@@ -77,25 +85,25 @@ pub enum Lang {
     En,
 }
 
-/// What the door remembers besides its tasks.
-#[derive(Default)]
-struct State {
-    campaigns: BTreeMap<u64, Campaign>,
-    /// The virtual time of each key's last getStatus (strict rate).
-    last_poll: HashMap<String, Millis>,
-}
-
-struct Campaign {
-    /// Its last background add: while unfinished, the campaign is locked against other adds.
-    adding: Option<TaskId>,
+/// A campaign's background add, if any: while one is unfinished, the campaign is locked
+/// against other adds (addRecipients.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Adding {
+    None,
+    /// A task is being started for it (the lock is taken, the id not known yet).
+    Starting,
+    Task(TaskId),
 }
 
 pub struct Mobizon {
     engine: Arc<Engine>,
     config: Config,
+    /// The world file's section: keys, language, number typing.
     world: WorldSection,
-    state: Mutex<State>,
-    next_task: AtomicU64,
+    campaigns: Mutex<BTreeMap<u64, Adding>>,
+    /// getStatus polls per key, against the once-a-second advice.
+    polls: crate::rate::RateWindow<String>,
+    tasks: Counter,
     next_campaign: AtomicU64,
 }
 
@@ -105,8 +113,9 @@ impl Mobizon {
             engine,
             config,
             world: world.clone(),
-            state: Mutex::default(),
-            next_task: AtomicU64::new(FIRST_TASK_ID),
+            campaigns: Mutex::default(),
+            polls: crate::rate::RateWindow::new(POLL_WINDOW_MS),
+            tasks: Counter::new(DOOR, FIRST_TASK_ID),
             next_campaign: AtomicU64::new(FIRST_CAMPAIGN_ID),
         }
     }
@@ -115,15 +124,26 @@ impl Mobizon {
         TaskKind::ALL.iter().map(|kind| kind.task_type())
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state
+    fn campaigns(&self) -> MutexGuard<'_, BTreeMap<u64, Adding>> {
+        self.campaigns
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn mint(&self) -> TaskId {
-        let id = self.next_task.fetch_add(1, Ordering::Relaxed);
-        TaskId::new(DOOR, &id.to_string()).expect("a short number")
+    /// A new campaign's id; the oldest campaigns are forgotten past the most kept.
+    fn create_campaign(&self) -> u64 {
+        let id = self.next_campaign.fetch_add(1, Ordering::Relaxed);
+        let mut campaigns = self.campaigns();
+        campaigns.insert(id, Adding::None);
+        while campaigns.len() > MAX_CAMPAIGNS {
+            campaigns.pop_first();
+        }
+        id
+    }
+
+    /// How many getStatus polls came faster than once a second (served anyway unless strict).
+    pub fn too_fast_polls(&self) -> u64 {
+        self.polls.too_fast()
     }
 
     fn start(
@@ -135,12 +155,15 @@ impl Mobizon {
         let new = NewTask {
             job,
             key: None,
-            lifetime: Lifetime::AfterEnd(millis(self.config.retention)),
+            lifetime: Lifetime::AfterEnd {
+                retention: millis(self.config.retention),
+                max_age: millis(self.config.max_age),
+            },
             pace: millis(self.config.pace),
             outcome,
             detail,
         };
-        self.engine.start(new, &mut || self.mint())
+        self.engine.start(new, &mut || self.tasks.mint())
     }
 
     fn strict_rate(&self) -> bool {
@@ -166,26 +189,21 @@ impl crate::state::FrontDoor for Mobizon {
     ) -> Result<TaskId, String> {
         // Without a path, a task runs its own story: recipients of one contact group.
         let job: Box<dyn crate::engine::task::Job> = match path {
-            Some(_) => Box::new(Scripted::new(task_type, Vec::new())),
+            Some(_) => Box::new(Scripted::replaced(task_type)),
             None => Box::new(AddRecipients::new(task_type, self.recipients_per_group())),
         };
         self.start(job, path, detail).map_err(|e| format!("{e:?}"))
     }
 
     fn parse_id(&self, text: &str) -> Option<TaskId> {
-        let digits =
-            !text.is_empty() && text.len() <= 20 && text.bytes().all(|b| b.is_ascii_digit());
-        digits.then(|| TaskId::new(DOOR, text)).flatten()
+        self.tasks.parse(text)
     }
 
     fn reset(&self) {
-        *self.lock() = State::default();
-        self.next_task.store(FIRST_TASK_ID, Ordering::Relaxed);
+        self.campaigns().clear();
+        self.polls.reset();
+        self.tasks.reset();
         self.next_campaign
             .store(FIRST_CAMPAIGN_ID, Ordering::Relaxed);
     }
-}
-
-fn millis(duration: Duration) -> Millis {
-    Millis::try_from(duration.as_millis()).unwrap_or(Millis::MAX)
 }

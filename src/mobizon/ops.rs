@@ -4,9 +4,9 @@
 use serde_json::{json, Map, Value};
 
 use super::task::{AddRecipients, TaskKind};
-use super::{Campaign, Lang, Mobizon};
+use super::{Adding, Lang, Mobizon};
 use crate::engine::StartError;
-use crate::http::params::Params;
+use crate::http::params::{Param, Params};
 
 /// What a code 2 names when it is not a background task.
 const CAMPAIGN: &str = "campaign";
@@ -203,31 +203,36 @@ fn number(door: &Mobizon, n: u64) -> Value {
     }
 }
 
+/// An id parameter as the caller gave it.
+enum Id {
+    /// Absent, or not decimal digits: code 11.
+    Unreadable,
+    /// Digits, but more than any id could be: nothing has it.
+    TooLarge,
+    Number(u64),
+}
+
 /// An id parameter: decimal digits, as text or a JSON number.
-fn id_param(params: &Params, name: &str) -> Option<u64> {
-    let text = params.text(name)?;
-    text.bytes()
-        .all(|b| b.is_ascii_digit())
-        .then(|| text.parse().ok())
-        .flatten()
+fn id_param(params: &Params, name: &str) -> Id {
+    match params.text(name) {
+        Some(text) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
+            text.parse().map_or(Id::TooLarge, Id::Number)
+        }
+        _ => Id::Unreadable,
+    }
 }
 
 fn get_status(door: &Mobizon, key: &str, params: &Params) -> Answer {
-    if door.strict_rate() {
-        let now = door.engine.clock().now();
-        let mut state = door.lock();
-        let last = state.last_poll.insert(key.to_owned(), now);
-        if last.is_some_and(|at| now.saturating_sub(at) < 1000) {
-            return Answer::error(Code::RateLimit, String::new());
-        }
+    let too_fast = door.polls.poll(key.to_owned(), door.engine.clock().now());
+    if too_fast && door.strict_rate() {
+        return Answer::error(Code::RateLimit, String::new());
     }
-    let Some(id) = id_param(params, "id") else {
-        return Answer::error(Code::MissingParameters, "id".into());
+    let task = match id_param(params, "id") {
+        Id::Unreadable => return Answer::error(Code::MissingParameters, "id".into()),
+        Id::TooLarge => None,
+        Id::Number(id) => door.tasks.parse(&id.to_string()),
     };
-    let task = crate::state::FrontDoor::parse_id(door, &id.to_string())
-        .and_then(|id| door.engine.poll(id))
-        .filter(|task| task.task_type.door == super::DOOR);
-    let Some(task) = task else {
+    let Some(task) = task.and_then(|id| door.engine.poll(id)) else {
         return Answer::error(Code::NotFound, String::new());
     };
     let status: u64 = task.status_name().parse().expect("statuses are digits");
@@ -238,17 +243,13 @@ fn get_status(door: &Mobizon, key: &str, params: &Params) -> Answer {
 }
 
 fn create_campaign(door: &Mobizon, params: &Params) -> Answer {
-    if !matches!(params.get("data"), Some(Value::Object(_))) {
+    if !matches!(params.get("data"), Some(Param::List(_))) {
         return Answer::with(
             Code::Validation,
             json!({"data": "data must hold the campaign's fields"}),
         );
     }
-    let id = door
-        .next_campaign
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    door.lock().campaigns.insert(id, Campaign { adding: None });
-    Answer::ok(number(door, id))
+    Answer::ok(number(door, door.create_campaign()))
 }
 
 /// The recipient kinds addRecipients takes; exactly one per call.
@@ -260,8 +261,10 @@ const RECIPIENT_KINDS: &[&str] = &[
 ];
 
 fn add_recipients(door: &Mobizon, params: &Params) -> Answer {
-    let Some(campaign) = id_param(params, "id") else {
-        return Answer::error(Code::MissingParameters, "id".into());
+    let campaign = match id_param(params, "id") {
+        Id::Unreadable => return Answer::error(Code::MissingParameters, "id".into()),
+        Id::TooLarge => None,
+        Id::Number(id) => Some(id).filter(|id| door.campaigns().contains_key(id)),
     };
     let given: Vec<&str> = RECIPIENT_KINDS
         .iter()
@@ -278,27 +281,15 @@ fn add_recipients(door: &Mobizon, params: &Params) -> Answer {
             )
         }
     };
-    if !door.lock().campaigns.contains_key(&campaign) {
+    let Some(campaign) = campaign else {
         return Answer::error(Code::NotFound, CAMPAIGN.into());
-    }
-    let items = items(params.get(kind));
+    };
+    let items: Vec<String> = params.get(kind).map_or_else(Vec::new, |p| {
+        p.texts().into_iter().map(str::to_owned).collect()
+    });
     match kind {
         "recipients" | "recipientContacts" => add_now(kind, &items),
         _ => add_in_background(door, campaign, kind, &items),
-    }
-}
-
-/// A list parameter's items (`a[0]=..&a[1]=..`, a JSON array, or one value).
-fn items(value: Option<&Value>) -> Vec<String> {
-    let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    match value {
-        Some(Value::Array(items)) => items.iter().map(text).collect(),
-        Some(Value::Object(map)) => map.values().map(text).collect(),
-        Some(Value::Null) | None => Vec::new(),
-        Some(one) => vec![text(one)],
     }
 }
 
@@ -336,33 +327,47 @@ fn add_now(kind: &str, items: &[String]) -> Answer {
 }
 
 /// Groups and files are added by a background task: code 100 and its id, unless the
-/// campaign is locked by another add (code 10).
+/// campaign is locked by another add (code 10). The campaign is reserved under its lock and
+/// the task started after it is released: nothing asks the engine while holding it.
 fn add_in_background(door: &Mobizon, campaign: u64, kind: &str, items: &[String]) -> Answer {
     let total = if kind == "recipientGroups" {
-        if items.is_empty()
-            || !items
-                .iter()
-                .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
-        {
+        let groups = items
+            .iter()
+            .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()));
+        if items.is_empty() || !groups {
             return Answer::with(Code::Validation, json!({ kind: "contact group ids" }));
         }
-        items.len() as u32 * door.recipients_per_group()
+        u32::try_from(items.len())
+            .unwrap_or(u32::MAX)
+            .saturating_mul(door.recipients_per_group())
     } else {
         // A file: one recipient per line.
-        items
-            .iter()
-            .map(|file| file.lines().count() as u32)
-            .sum::<u32>()
-            .max(1)
+        let lines = items.iter().map(|file| file.lines().count()).sum::<usize>();
+        u32::try_from(lines).unwrap_or(u32::MAX).max(1)
     };
-    let mut state = door.lock();
-    let locked = state
-        .campaigns
-        .get(&campaign)
-        .and_then(|c| c.adding)
-        .is_some_and(|id| door.engine.task(id).is_some_and(|task| !task.is_final()));
-    if locked {
-        return Answer::error(Code::SavingError, String::new());
+    let previous = {
+        let mut campaigns = door.campaigns();
+        let Some(adding) = campaigns.get_mut(&campaign) else {
+            return Answer::error(Code::NotFound, CAMPAIGN.into());
+        };
+        match *adding {
+            Adding::Starting => return Answer::error(Code::SavingError, String::new()),
+            previous => {
+                *adding = Adding::Starting;
+                previous
+            }
+        }
+    };
+    let settle = |adding: Adding| {
+        if let Some(slot) = door.campaigns().get_mut(&campaign) {
+            *slot = adding;
+        }
+    };
+    if let Adding::Task(id) = previous {
+        if door.engine.task(id).is_some_and(|task| !task.is_final()) {
+            settle(previous);
+            return Answer::error(Code::SavingError, String::new());
+        }
     }
     let task_type = TaskKind::AddRecipients.task_type();
     let job = Box::new(AddRecipients::new(task_type, total));
@@ -371,13 +376,12 @@ fn add_in_background(door: &Mobizon, campaign: u64, kind: &str, items: &[String]
     detail.insert("recipients".into(), total.into());
     match door.start(job, None, detail) {
         Ok(id) => {
-            if let Some(c) = state.campaigns.get_mut(&campaign) {
-                c.adding = Some(id);
-            }
+            settle(Adding::Task(id));
             let id: u64 = id.as_str().parse().expect("ids are numbers");
             Answer::with(Code::Background, number(door, id))
         }
         Err(StartError::TooManyTasks | StartError::KeyInUse) => {
+            settle(previous);
             Answer::error(Code::ServiceError, "the task store is full".into())
         }
     }

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::DOOR;
-use crate::engine::task::{Job, StatusCode, Step, StepCtx, TaskType, Vocabulary};
+use crate::engine::task::{as_dictated, Job, StatusCode, Step, StepCtx, TaskType, Vocabulary};
 
 pub const WAITING: StatusCode = StatusCode(0);
 pub const RUNNING: StatusCode = StatusCode(1);
@@ -42,6 +42,7 @@ const fn task_type(name: &'static str) -> TaskType {
         name,
         statuses: &VOCABULARY,
         dictated,
+        dictating: as_dictated,
     }
 }
 

@@ -448,3 +448,54 @@ fn the_leaky_bucket_refuses_requests_over_its_size_and_drains_on_the_clock() {
     assert_eq!(get().0, 200, "one second drains one request");
     assert_eq!(get().0, 503);
 }
+
+#[test]
+fn a_bitrix24_exception_is_shown_with_p_and_the_next_step_is_e() {
+    let emulator = start_with(Settings::for_tests());
+    let (status, _) = admin(
+        &emulator,
+        "PUT",
+        "/progression",
+        json!({"type": "*", "frontDoor": "bitrix24", "mode": "manual"}),
+    );
+    assert_eq!(status, 200);
+    let (_, registered) = bitrix24(
+        &emulator,
+        &format!("{HOOK}/configuration.import.register"),
+        json!({}),
+    );
+    let process = registered["result"]["processId"].as_u64().unwrap();
+    let force =
+        json!({"path": ["P", "P", "F"], "additionalInfo": {"exception": "the manifest is broken"}});
+    let (status, forced) = admin(
+        &emulator,
+        "POST",
+        &format!("/tasks/{process}/force?frontDoor=bitrix24"),
+        force,
+    );
+    assert_eq!(status, 200, "{forced}");
+    let get = || {
+        bitrix24(
+            &emulator,
+            &format!("{HOOK}/configuration.import.get"),
+            json!({"processId": process}),
+        )
+        .1["result"]
+            .clone()
+    };
+    let shown = get();
+    assert_eq!(shown["status"], "P");
+    assert_eq!(shown["exception"], "the manifest is broken");
+    admin(
+        &emulator,
+        "POST",
+        &format!("/tasks/{process}/step?frontDoor=bitrix24"),
+        Value::Null,
+    );
+    let stopped = get();
+    assert_eq!(
+        stopped["status"], "E",
+        "an exception stops the import at the next step: {stopped}"
+    );
+    assert_eq!(stopped["errors"], json!(["the manifest is broken"]));
+}

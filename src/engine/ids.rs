@@ -1,0 +1,65 @@
+//! Ids a front door numbers itself (Mobizon's tasks, Bitrix24's processes): decimal numbers
+//! increasing from a first one, within the door's namespace.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::task::{Door, TaskId};
+
+pub struct Counter {
+    door: Door,
+    first: u64,
+    next: AtomicU64,
+}
+
+impl Counter {
+    pub fn new(door: Door, first: u64) -> Counter {
+        Counter {
+            door,
+            first,
+            next: AtomicU64::new(first),
+        }
+    }
+
+    /// The next id.
+    pub fn mint(&self) -> TaskId {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        TaskId::new(self.door, &n.to_string()).expect("a u64 is short")
+    }
+
+    /// The id `text` names, if it is a number this counter could have given.
+    pub fn parse(&self, text: &str) -> Option<TaskId> {
+        let number: u64 = text
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| text.parse().ok())
+            .flatten()?;
+        TaskId::new(self.door, &number.to_string())
+    }
+
+    /// Numbering starts again from the first id.
+    pub fn reset(&self) {
+        self.next.store(self.first, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOOR: Door = Door { name: "d", tag: 9 };
+
+    #[test]
+    fn ids_count_up_and_parse_back() {
+        let ids = Counter::new(DOOR, 1000);
+        let first = ids.mint();
+        assert_eq!(first.as_str(), "1000");
+        assert_eq!(ids.mint().as_str(), "1001");
+        assert_eq!(ids.parse("1000"), Some(first));
+        assert_eq!(ids.parse("01000"), Some(first), "a number, however written");
+        assert_eq!(ids.parse("10a"), None);
+        assert_eq!(ids.parse(""), None);
+        assert_eq!(ids.parse("99999999999999999999999"), None);
+        ids.reset();
+        assert_eq!(ids.mint(), first);
+    }
+}
