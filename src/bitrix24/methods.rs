@@ -119,7 +119,7 @@ fn kept(data: Value) -> Value {
 fn unregister(door: &Bitrix24, params: &Params) -> Result<Value, Error> {
     let known = params
         .text("processId")
-        .and_then(|text| door.parse_id(&text))
+        .and_then(|text| door.parse_id(text))
         .is_some_and(|id| door.engine.delete_task(id));
     if known {
         Ok(json!({"success": "Y"}))
