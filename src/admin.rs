@@ -480,9 +480,12 @@ async fn advance(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>)
 
 async fn world(req: HttpRequest, state: web::Data<AppState>) -> Answer {
     authorized(&req, &state)?;
-    state.engine.catch_up();
-    let world = serde_json::to_value(&*state.node.world())
-        .map_err(|e| problem(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))?;
+    // CNode's world at the top (as it always was), each other door's under its name.
+    let [cnode, others @ ..] = state.front_doors();
+    let mut world = cnode.world();
+    for door in others {
+        world[door.door().name] = door.world();
+    }
     Ok(HttpResponse::Ok().json(world))
 }
 
@@ -497,8 +500,13 @@ async fn patch_world(req: HttpRequest, body: web::Bytes, state: web::Data<AppSta
 
 async fn reset_world(req: HttpRequest, state: web::Data<AppState>) -> Answer {
     authorized(&req, &state)?;
-    let node = state.node.clone();
-    off_the_worker(move || node.reset_world()).await?;
+    let all = state.clone();
+    off_the_worker(move || {
+        for door in all.front_doors() {
+            door.reset_world();
+        }
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -516,7 +524,14 @@ async fn journal(req: HttpRequest, state: web::Data<AppState>) -> Answer {
         query.operation.as_deref(),
         query.limit.unwrap_or(usize::MAX),
     );
-    Ok(HttpResponse::Ok().json(json!({ "enabled": state.journal.is_on(), "entries": entries })))
+    let too_fast: Map<String, Value> = state
+        .front_doors()
+        .into_iter()
+        .filter_map(|door| Some((door.door().name.to_owned(), door.too_fast_polls()?.into())))
+        .collect();
+    Ok(HttpResponse::Ok().json(
+        json!({ "enabled": state.journal.is_on(), "tooFastPolls": too_fast, "entries": entries }),
+    ))
 }
 
 async fn clear_journal(req: HttpRequest, state: web::Data<AppState>) -> Answer {

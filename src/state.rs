@@ -53,7 +53,19 @@ pub trait FrontDoor: Send + Sync {
         TaskId::new(self.door(), text)
     }
 
-    /// The door's world as its file describes it (its tasks are forgotten by the engine).
+    /// The door's world as it stands now, for the admin API.
+    fn world(&self) -> Value;
+
+    /// The door's world as its file describes it; its unfinished tasks end in their
+    /// cancelled status first, giving back what they hold (finished ones are kept).
+    fn reset_world(&self);
+
+    /// Too-fast polls served (the door's polling advice), when it has advice.
+    fn too_fast_polls(&self) -> Option<u64> {
+        None
+    }
+
+    /// Everything back to the start: world, id numbering, counts (the engine forgets the tasks).
     fn reset(&self);
 }
 

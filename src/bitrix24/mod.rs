@@ -171,11 +171,6 @@ impl Bitrix24 {
         std::iter::once(&IMPORT)
     }
 
-    /// How many `get` polls came faster than once an agent period (served anyway unless strict).
-    pub fn too_fast_polls(&self) -> u64 {
-        self.polls.too_fast()
-    }
-
     fn start(
         &self,
         job: Box<dyn crate::engine::task::Job>,
@@ -225,6 +220,20 @@ impl crate::state::FrontDoor for Bitrix24 {
 
     fn parse_id(&self, text: &str) -> Option<TaskId> {
         self.processes.parse(text)
+    }
+
+    fn world(&self) -> Value {
+        serde_json::to_value(&self.world).unwrap_or(Value::Null)
+    }
+
+    fn reset_world(&self) {
+        self.engine.end_unfinished(DOOR.name, "the world was reset");
+        self.polls.reset();
+        *self.bucket.lock().unwrap_or_else(|p| p.into_inner()) = (0.0, 0);
+    }
+
+    fn too_fast_polls(&self) -> Option<u64> {
+        Some(self.polls.too_fast())
     }
 
     fn reset(&self) {

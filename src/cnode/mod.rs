@@ -244,6 +244,15 @@ impl crate::state::FrontDoor for Node {
         task::parse_task_id(text)
     }
 
+    fn world(&self) -> Value {
+        self.engine.catch_up();
+        serde_json::to_value(&*self.world()).unwrap_or(Value::Null)
+    }
+
+    fn reset_world(&self) {
+        Node::reset_world(self);
+    }
+
     fn reset(&self) {
         Node::reset(self);
     }

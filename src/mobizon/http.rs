@@ -148,6 +148,18 @@ pub fn respond(door: &Mobizon, operation: ops::Operation, params: &Params) -> An
         Ok(key) => key,
         Err(answer) => return answer,
     };
+    if let Some(server) = &door.world.right_server {
+        return Answer::with(Code::WrongServer, server.as_str().into());
+    }
+    let module = operation.module();
+    let forbidden = door
+        .world
+        .forbidden
+        .get(&key)
+        .is_some_and(|modules| modules.iter().any(|m| m.eq_ignore_ascii_case(module)));
+    if forbidden {
+        return Answer::error(Code::NoAccess, operation.name().into());
+    }
     operation.serve(door, &key, params)
 }
 

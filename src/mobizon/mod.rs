@@ -67,6 +67,11 @@ pub struct WorldSection {
     pub keys: Vec<String>,
     /// Keys of blocked accounts: code 14.
     pub blocked: Vec<String>,
+    /// Modules a key may not call: code 9 (`{ "KEY..." = ["campaign"] }`).
+    pub forbidden: std::collections::BTreeMap<String, Vec<String>>,
+    /// The API server the account belongs to, when it is not this one: every call answers
+    /// code 13 with this domain in `data`, as a call to the wrong country's server does.
+    pub right_server: Option<String>,
     /// Ids, `progress` and `status` as JSON strings, as much of the real API writes numbers.
     pub numbers_as_strings: bool,
     /// Message language: `ru` (default) or `en`.
@@ -141,11 +146,6 @@ impl Mobizon {
         id
     }
 
-    /// How many getStatus polls came faster than once a second (served anyway unless strict).
-    pub fn too_fast_polls(&self) -> u64 {
-        self.polls.too_fast()
-    }
-
     fn start(
         &self,
         job: Box<dyn crate::engine::task::Job>,
@@ -197,6 +197,22 @@ impl crate::state::FrontDoor for Mobizon {
 
     fn parse_id(&self, text: &str) -> Option<TaskId> {
         self.tasks.parse(text)
+    }
+
+    fn world(&self) -> Value {
+        let mut world = serde_json::to_value(&self.world).unwrap_or(Value::Null);
+        world["campaigns"] = self.campaigns().len().into();
+        world
+    }
+
+    fn reset_world(&self) {
+        self.engine.end_unfinished(DOOR.name, "the world was reset");
+        self.campaigns().clear();
+        self.polls.reset();
+    }
+
+    fn too_fast_polls(&self) -> Option<u64> {
+        Some(self.polls.too_fast())
     }
 
     fn reset(&self) {

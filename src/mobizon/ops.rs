@@ -22,9 +22,11 @@ pub enum Code {
     WrongMethod = 5,
     WrongFormat = 6,
     LoginError = 8,
+    NoAccess = 9,
     SavingError = 10,
     MissingParameters = 11,
     ParameterViolation = 12,
+    WrongServer = 13,
     AccountBlocked = 14,
     RateLimit = 30,
     PartlyDone = 98,
@@ -45,6 +47,11 @@ impl Code {
             Code::WrongModule => ("Неверный модуль", "Wrong module"),
             Code::WrongMethod => ("Неверный метод", "Wrong method"),
             Code::WrongFormat => ("Неверный формат ответа", "Wrong response format"),
+            Code::NoAccess => ("Нет доступа к этому методу", "No access to this method"),
+            Code::WrongServer => (
+                "Неверный сервер API для этого пользователя",
+                "Wrong API server for this user",
+            ),
             Code::LoginError => ("Ошибка авторизации: неверный ключ API.", "Login error: wrong API key."),
             Code::SavingError => ("Ошибка сохранения данных: кампания занята другим процессом добавления.", "Error saving data: the campaign is locked by another adding process."),
             Code::MissingParameters => ("Параметр(ы) {} неверны для данного модуля и метода. Проверьте правильность указанных параметров и сведения в документации.", "Parameter(s) {} are wrong for this module and method. Check the parameters and the documentation."),
@@ -174,6 +181,11 @@ impl Operation {
 
     pub fn is_module(module: &str) -> bool {
         MODULES.iter().any(|m| m.eq_ignore_ascii_case(module))
+    }
+
+    /// The module the operation belongs to (`taskqueue`, `campaign`).
+    pub fn module(self) -> &'static str {
+        self.name().split_once('/').expect("module/method").0
     }
 
     /// As the docs write it; the journal and fault plans use this name.

@@ -499,3 +499,64 @@ fn a_bitrix24_exception_is_shown_with_p_and_the_next_step_is_e() {
     );
     assert_eq!(stopped["errors"], json!(["the manifest is broken"]));
 }
+
+#[test]
+fn a_mobizon_world_can_forbid_a_module_or_send_the_account_elsewhere() {
+    let mut settings = Settings::for_tests();
+    settings
+        .world
+        .mobizon
+        .forbidden
+        .insert(KEY.into(), vec!["Campaign".into()]);
+    let emulator = start_with(settings);
+    let refused = mobizon(&emulator, "campaign/create", KEY, "data[text]=hi");
+    assert_eq!(
+        (refused["code"].clone(), refused["data"].clone()),
+        (json!(9), Value::Null)
+    );
+    assert_eq!(
+        get_status(&emulator, 1)["code"],
+        2,
+        "other modules are served"
+    );
+
+    let mut settings = Settings::for_tests();
+    settings.world.mobizon.right_server = Some("api.mobizon.kz".into());
+    let emulator = start_with(settings);
+    let elsewhere = get_status(&emulator, 1000);
+    assert_eq!(
+        (elsewhere["code"].clone(), elsewhere["data"].clone()),
+        (json!(13), json!("api.mobizon.kz"))
+    );
+}
+
+#[test]
+fn the_admin_api_shows_every_door_s_world_counts_too_fast_polls_and_resets_worlds() {
+    let emulator = start_with(paced_doors());
+    let id = start_upload(&emulator);
+    get_status(&emulator, id);
+    get_status(&emulator, id);
+    let (_, journal) = admin(&emulator, "GET", "/journal", Value::Null);
+    assert_eq!(
+        journal["tooFastPolls"],
+        json!({"mobizon": 1, "bitrix24": 0}),
+        "served, and counted"
+    );
+
+    let (_, world) = admin(&emulator, "GET", "/world", Value::Null);
+    assert!(
+        world["users"]["alice"].is_object(),
+        "CNode's world at the top"
+    );
+    assert_eq!(world["mobizon"]["campaigns"], 1);
+    assert_eq!(world["bitrix24"]["zone"], "+02:00");
+
+    assert_eq!(admin(&emulator, "POST", "/world/reset", Value::Null).0, 204);
+    let ended = get_status(&emulator, id);
+    assert_eq!(
+        ended["data"]["status"], 3,
+        "a running upload ends rejected: {ended}"
+    );
+    let (_, world) = admin(&emulator, "GET", "/world", Value::Null);
+    assert_eq!(world["mobizon"]["campaigns"], 0);
+}
