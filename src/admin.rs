@@ -407,9 +407,26 @@ async fn set_progression(req: HttpRequest, body: web::Bytes, state: web::Data<Ap
             )))
         }
     };
-    let key = match (&set.front_door, set.type_name.as_str()) {
-        (Some(door), "*") => format!("{}/*", front_door(&state, Some(door))?.door().name),
-        _ => set.type_name.clone(),
+    let door = match &set.front_door {
+        Some(name) => Some(front_door(&state, Some(name))?.door()),
+        None => None,
+    };
+    let key = match (door, set.type_name.as_str()) {
+        (Some(door), "*") => format!("{}/*", door.name),
+        (door, name) => {
+            // A type's name is unique across doors; with a door, it must be one of its types.
+            let known = state
+                .engine
+                .task_types()
+                .iter()
+                .any(|t| t.name == name && door.is_none_or(|d| d == t.door));
+            if !known {
+                return Err(bad_request(format!(
+                    "\"{name}\" is not a task type of that front door"
+                )));
+            }
+            name.to_owned()
+        }
     };
     state.engine.set_progression(&key, progression);
     Ok(HttpResponse::Ok().json(state.engine.progressions()))

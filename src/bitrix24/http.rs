@@ -13,7 +13,7 @@ use super::task::SCOPE;
 use super::Bitrix24;
 use crate::faults::Injected;
 use crate::http::params::{Param, Params, ParamsError};
-use crate::http::{dropped_connection, journal, read_body, BodyError};
+use crate::http::{dropped_connection, injected, journal, read_body, BodyError};
 use crate::state::AppState;
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -81,11 +81,7 @@ async fn serve(
     let (operation, result) = match outcome {
         Err(error) => (name.to_owned(), Err(error)),
         Ok((method, params)) => {
-            let (delay, injected) = state.faults.decide(method.name());
-            if !delay.is_zero() {
-                actix_web::rt::time::sleep(delay).await;
-            }
-            let result = match injected {
+            let result = match injected(&state, method.name()).await {
                 Injected::Drop => {
                     journal(
                         &state,

@@ -73,28 +73,6 @@ impl Timing {
 /// `<response><result>...</result><time>...</time></response>`, or `<response><error>...`.
 pub fn to_xml(document: &Value) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-    write_xml(&mut xml, "response", document);
+    crate::http::write_xml(&mut xml, "response", document);
     xml
-}
-
-fn write_xml(xml: &mut String, name: &str, value: &Value) {
-    // Keys that are not XML names (numbers, `order0000000000` is fine) become `item`.
-    let tag = if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-    {
-        name
-    } else {
-        "item"
-    };
-    xml.push_str(&format!("<{tag}>"));
-    match value {
-        Value::Null => {}
-        Value::Object(map) => map.iter().for_each(|(k, v)| write_xml(xml, k, v)),
-        Value::Array(items) => items.iter().for_each(|v| write_xml(xml, "item", v)),
-        Value::String(text) => xml.push_str(&quick_xml::escape::escape(text.as_str())),
-        other => xml.push_str(&other.to_string()),
-    }
-    xml.push_str(&format!("</{tag}>"));
 }

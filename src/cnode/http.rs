@@ -10,7 +10,7 @@ use super::soap::{self, Fault};
 use super::status::Status;
 use super::wsdl::{self, Flavour};
 use crate::faults::Injected;
-use crate::http::{dropped_connection, journal, read_body, BodyError};
+use crate::http::{dropped_connection, injected, journal, read_body, BodyError};
 use crate::state::AppState;
 
 /// The header that dictates the path of the task a request creates, e.g.
@@ -57,12 +57,7 @@ async fn soap_endpoint(
             (status, String::new(), answer)
         }
         Ok(call) => {
-            let (delay, injected) = state.faults.decide(&call.operation);
-            if !delay.is_zero() {
-                // A timer, not a sleeping thread: the worker keeps serving meanwhile.
-                actix_web::rt::time::sleep(delay).await;
-            }
-            let (status, answer) = match injected {
+            let (status, answer) = match injected(&state, &call.operation).await {
                 Injected::Drop => {
                     let nothing = web::Bytes::new();
                     journal(&state, started, &call.operation, 0, &body, &nothing);

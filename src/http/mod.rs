@@ -47,6 +47,44 @@ pub fn declared_length(req: &HttpRequest) -> Option<usize> {
         .ok()
 }
 
+/// The fate the fault plans give one call of `operation`, after its delay: a timer, not a
+/// sleeping thread, so the worker keeps serving meanwhile.
+pub async fn injected(state: &AppState, operation: &str) -> crate::faults::Injected {
+    let (delay, injected) = state.faults.decide(operation);
+    if !delay.is_zero() {
+        actix_web::rt::time::sleep(delay).await;
+    }
+    injected
+}
+
+/// A JSON value as XML, the way PHP services write their XML answers: an element per key,
+/// `item` for array items and for keys that are not XML names; text escaped.
+pub fn write_xml(xml: &mut String, name: &str, value: &serde_json::Value) {
+    use serde_json::Value;
+    let tag = if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        name
+    } else {
+        "item"
+    };
+    xml.push('<');
+    xml.push_str(tag);
+    xml.push('>');
+    match value {
+        Value::Null => {}
+        Value::Object(map) => map.iter().for_each(|(k, v)| write_xml(xml, k, v)),
+        Value::Array(items) => items.iter().for_each(|v| write_xml(xml, "item", v)),
+        Value::String(text) => xml.push_str(&quick_xml::escape::escape(text.as_str())),
+        other => xml.push_str(&other.to_string()),
+    }
+    xml.push_str("</");
+    xml.push_str(tag);
+    xml.push('>');
+}
+
 /// Records one exchange in the journal, when it is on.
 pub fn journal(
     state: &AppState,

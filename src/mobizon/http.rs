@@ -9,7 +9,7 @@ use super::ops::{self, Answer, Code};
 use super::Mobizon;
 use crate::faults::Injected;
 use crate::http::params::{Param, Params};
-use crate::http::{dropped_connection, journal, read_body, BodyError};
+use crate::http::{dropped_connection, injected, journal, read_body, BodyError};
 use crate::state::AppState;
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -81,11 +81,7 @@ async fn answer(
         Err((output, refusal)) => return (String::new(), output, Some(refusal)),
     };
     let name = operation.name().to_owned();
-    let (delay, injected) = state.faults.decide(&name);
-    if !delay.is_zero() {
-        actix_web::rt::time::sleep(delay).await;
-    }
-    let answer = match injected {
+    let answer = match injected(state, &name).await {
         Injected::Drop => None,
         Injected::Fault => Some(Answer::error(Code::ServiceError, "a fault injected".into())),
         Injected::Error(_) => Some(Answer::error(

@@ -116,8 +116,8 @@ impl Answer {
     pub fn to_xml(&self, lang: Lang) -> String {
         let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?><response>");
         xml.push_str(&format!("<code>{}</code>", self.code as u16));
-        write_xml(&mut xml, "data", &self.data);
-        write_xml(
+        crate::http::write_xml(&mut xml, "data", &self.data);
+        crate::http::write_xml(
             &mut xml,
             "message",
             &Value::String(self.code.message(lang, &self.detail)),
@@ -125,20 +125,6 @@ impl Answer {
         xml.push_str("</response>");
         xml
     }
-}
-
-fn write_xml(xml: &mut String, name: &str, value: &Value) {
-    xml.push_str(&format!("<{name}>"));
-    match value {
-        Value::Null => {}
-        Value::Object(map) => map
-            .iter()
-            .for_each(|(key, value)| write_xml(xml, key, value)),
-        Value::Array(items) => items.iter().for_each(|item| write_xml(xml, "item", item)),
-        Value::String(text) => xml.push_str(&quick_xml::escape::escape(text.as_str())),
-        other => xml.push_str(&other.to_string()),
-    }
-    xml.push_str(&format!("</{name}>"));
 }
 
 /// The served methods, matched case-insensitively (`Taskqueue/GetStatus` is `taskqueue/getStatus`).
