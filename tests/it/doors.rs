@@ -560,3 +560,14 @@ fn the_admin_api_shows_every_door_s_world_counts_too_fast_polls_and_resets_world
     let (_, world) = admin(&emulator, "GET", "/world", Value::Null);
     assert_eq!(world["mobizon"]["campaigns"], 0);
 }
+
+#[test]
+fn a_progression_names_a_type_of_its_door() {
+    let emulator = start_with(Settings::for_tests());
+    let wrong = json!({"type": "configuration.import", "frontDoor": "mobizon", "mode": "manual"});
+    assert_eq!(admin(&emulator, "PUT", "/progression", wrong).0, 400);
+    let unknown = json!({"type": "NO_SUCH_TYPE", "mode": "manual"});
+    assert_eq!(admin(&emulator, "PUT", "/progression", unknown).0, 400);
+    let right = json!({"type": "configuration.import", "frontDoor": "bitrix24", "mode": "manual"});
+    assert_eq!(admin(&emulator, "PUT", "/progression", right).0, 200);
+}
