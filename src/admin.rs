@@ -440,6 +440,9 @@ async fn faults(req: HttpRequest, state: web::Data<AppState>) -> Answer {
 async fn set_fault(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> Answer {
     authorized(&req, &state)?;
     let plan: FaultPlan = serde_json::from_slice(&body).map_err(|e| bad_request(e.to_string()))?;
+    if let Some(name) = plan.front_door.as_deref() {
+        front_door(&state, Some(name))?;
+    }
     state.faults.set(plan).map_err(bad_request)?;
     Ok(HttpResponse::Ok().json(json!({ "faults": state.faults.plans() })))
 }

@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 pub struct FaultPlan {
     /// The operation (`*` for every operation without a plan of its own).
     pub operation: String,
+    /// With `operation` `*`: only this front door's operations (`cnode`, `mobizon`,
+    /// `bitrix24`). Operation names do not repeat across doors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub front_door: Option<String>,
     /// Delay before answering, e.g. "200ms"; with `latencyMax`, a random delay between the two.
     pub latency: Option<String>,
     pub latency_max: Option<String>,
@@ -111,7 +115,11 @@ impl Faults {
             latency_max,
             error,
         };
-        lock(&self.plans).insert(plan.spec.operation.clone(), plan);
+        let key = match (&plan.spec.front_door, plan.spec.operation.as_str()) {
+            (Some(door), "*") => format!("{door}/*"),
+            (_, operation) => operation.to_owned(),
+        };
+        lock(&self.plans).insert(key, plan);
         self.active
             .store(true, std::sync::atomic::Ordering::Release);
         Ok(())
@@ -133,12 +141,17 @@ impl Faults {
     }
 
     /// The delay and the fate of one call of `operation`.
-    pub fn decide(&self, operation: &str) -> (Duration, Injected) {
+    /// The delay and the fate of one call of `operation` at the front door named `door`.
+    pub fn decide(&self, door: &str, operation: &str) -> (Duration, Injected) {
         if !self.active.load(std::sync::atomic::Ordering::Acquire) {
             return (Duration::ZERO, Injected::Nothing);
         }
         let plans = lock(&self.plans);
-        let Some(plan) = plans.get(operation).or_else(|| plans.get("*")) else {
+        let plan = plans
+            .get(operation)
+            .or_else(|| plans.get(&format!("{door}/*")))
+            .or_else(|| plans.get("*"));
+        let Some(plan) = plan else {
             return (Duration::ZERO, Injected::Nothing);
         };
         let mut rng = lock(&self.rng);

@@ -81,7 +81,7 @@ async fn serve(
     let (operation, result) = match outcome {
         Err(error) => (name.to_owned(), Err(error)),
         Ok((method, params)) => {
-            let result = match injected(&state, method.name()).await {
+            let result = match injected(&state, super::DOOR.name, method.name()).await {
                 Injected::Drop => {
                     journal(
                         &state,

@@ -57,7 +57,7 @@ async fn soap_endpoint(
             (status, String::new(), answer)
         }
         Ok(call) => {
-            let (status, answer) = match injected(&state, &call.operation).await {
+            let (status, answer) = match injected(&state, super::DOOR.name, &call.operation).await {
                 Injected::Drop => {
                     let nothing = web::Bytes::new();
                     journal(&state, started, &call.operation, 0, &body, &nothing);

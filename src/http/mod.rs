@@ -47,10 +47,10 @@ pub fn declared_length(req: &HttpRequest) -> Option<usize> {
         .ok()
 }
 
-/// The fate the fault plans give one call of `operation`, after its delay: a timer, not a
-/// sleeping thread, so the worker keeps serving meanwhile.
-pub async fn injected(state: &AppState, operation: &str) -> crate::faults::Injected {
-    let (delay, injected) = state.faults.decide(operation);
+/// The fate the fault plans give one call of `operation` at the front door named `door`,
+/// after its delay: a timer, not a sleeping thread, so the worker keeps serving meanwhile.
+pub async fn injected(state: &AppState, door: &str, operation: &str) -> crate::faults::Injected {
+    let (delay, injected) = state.faults.decide(door, operation);
     if !delay.is_zero() {
         actix_web::rt::time::sleep(delay).await;
     }

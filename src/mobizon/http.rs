@@ -81,7 +81,7 @@ async fn answer(
         Err((output, refusal)) => return (String::new(), output, Some(refusal)),
     };
     let name = operation.name().to_owned();
-    let answer = match injected(state, &name).await {
+    let answer = match injected(state, super::DOOR.name, &name).await {
         Injected::Drop => None,
         Injected::Fault => Some(Answer::error(Code::ServiceError, "a fault injected".into())),
         Injected::Error(_) => Some(Answer::error(

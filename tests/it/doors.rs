@@ -571,3 +571,43 @@ fn a_progression_names_a_type_of_its_door() {
     let right = json!({"type": "configuration.import", "frontDoor": "bitrix24", "mode": "manual"});
     assert_eq!(admin(&emulator, "PUT", "/progression", right).0, 200);
 }
+
+#[test]
+fn fault_plans_apply_to_one_door_or_one_operation_of_any() {
+    let emulator = start_with(Settings::for_tests());
+    let plan = json!({"operation": "*", "frontDoor": "mobizon", "errorRate": 1.0});
+    assert_eq!(admin(&emulator, "PUT", "/faults", plan).0, 200);
+    let failed = get_status(&emulator, 1000);
+    assert_eq!(
+        failed["code"], 3,
+        "an injected error is Mobizon's application error: {failed}"
+    );
+    let (status, answer) = bitrix24(
+        &emulator,
+        &format!("{HOOK}/configuration.import.get"),
+        json!({"processId": 1}),
+    );
+    assert_eq!(
+        (status, answer["result"]["status"].clone()),
+        (200, json!("U")),
+        "other doors untouched"
+    );
+    assert_eq!(
+        emulator.call(Style::B, "hello", &[]).get("requestStatus"),
+        "SUCCESS"
+    );
+
+    let plan = json!({"operation": "configuration.import.get", "faultRate": 1.0});
+    assert_eq!(admin(&emulator, "PUT", "/faults", plan).0, 200);
+    let (status, answer) = bitrix24(
+        &emulator,
+        &format!("{HOOK}/configuration.import.get"),
+        json!({"processId": 1}),
+    );
+    assert_eq!(
+        (status, answer["error"].clone()),
+        (500, json!("ERROR_UNEXPECTED_ANSWER"))
+    );
+    let plan = json!({"operation": "*", "frontDoor": "nowhere", "errorRate": 1.0});
+    assert_eq!(admin(&emulator, "PUT", "/faults", plan).0, 400);
+}
