@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Times a whole integration suite against a running emulator: register -> login -> transfer,
-then every outcome of fixtures/statuses.toml (the entries that need no world change), with the
+then every outcome of fixtures/cnode/statuses.toml (the entries that need no world change), with the
 progression mode given. Run by hand; see bench/outcomes.sh.
 
 Usage: python3 bench/outcome_suite.py http://127.0.0.1:PORT immediate|timed:500ms
@@ -112,7 +112,7 @@ def outcome(entry, passwords):
 
 
 def main():
-    table = tomllib.loads((ROOT / "fixtures/statuses.toml").read_text())["status"]
+    table = tomllib.loads((ROOT / "fixtures/cnode/statuses.toml").read_text())["status"]
     world = tomllib.loads((ROOT / "fixtures/world/default.toml").read_text())
     passwords = {name: user["password"] for name, user in world["users"].items()}
     started = time.monotonic()

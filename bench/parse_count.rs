@@ -6,10 +6,11 @@
 use cnode_emulator::cnode::soap::{parse_call, ParseLimits};
 fn main() {
     let doc = include_str!(
-        "../fixtures/exchanges/get-task-status-seed-example/01-getTaskStatus.request.xml"
+        "../fixtures/cnode/exchanges/get-task-status-seed-example/01-getTaskStatus.request.xml"
     );
-    let give =
-        include_str!("../fixtures/exchanges/payments-style-a/03-giveMoneyRequest.request.xml");
+    let give = include_str!(
+        "../fixtures/cnode/exchanges/payments-style-a/03-giveMoneyRequest.request.xml"
+    );
     let n: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())

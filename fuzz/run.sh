@@ -11,7 +11,7 @@ mkdir -p "corpus/$target" "seeds"
 # The golden exchanges are the seed corpus, flattened into one folder: CNode's envelopes
 # as they are (the `call` target also reads them behind a `c`), and the other front doors'
 # requests behind the byte that picks their door in `call` (`m` Mobizon, `b` Bitrix24).
-for f in ../fixtures/exchanges/*/*.xml; do
+for f in ../fixtures/cnode/exchanges/*/*.xml; do
     cp "$f" "seeds/$(basename "$(dirname "$f")")-$(basename "$f")"
 done
 if [ "$target" = call ]; then

@@ -60,7 +60,7 @@ fn help_lists_every_flag_with_its_environment_twin() {
 fn it_logs_the_bound_address_and_answers_the_documented_example() {
     let (mut child, addr, _log) = spawn(&["--listen", "127.0.0.1:0"], &[("CNODE_PACE", "0")]);
     let seed = include_str!(
-        "../../fixtures/exchanges/get-task-status-seed-example/01-getTaskStatus.request.xml"
+        "../../fixtures/cnode/exchanges/get-task-status-seed-example/01-getTaskStatus.request.xml"
     );
     let reply = http(
         addr,

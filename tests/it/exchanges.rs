@@ -1,4 +1,4 @@
-//! Golden exchanges: `fixtures/exchanges/<scenario>/NN-<op>.request.xml` is posted in order
+//! Golden exchanges: `fixtures/cnode/exchanges/<scenario>/NN-<op>.request.xml` is posted in order
 //! to a fresh emulator (default world, tasks finish at once) and the answer must equal
 //! `NN-<op>.response.xml`, with task ids masked as `{{task:NN}}` (the id step NN returned)
 //! (or the requestPaymentIdConfirmation it returned), the process id as `{{pid}}`, and dates
@@ -15,7 +15,7 @@ use cnode_emulator::Settings;
 
 use crate::harness::start_with;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/exchanges");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/cnode/exchanges");
 
 #[test]
 fn every_golden_exchange_replays() {

@@ -1,4 +1,4 @@
-//! Every one of the 36 statuses is reachable: walks fixtures/statuses.toml (the README's
+//! Every one of the 36 statuses is reachable: walks fixtures/cnode/statuses.toml (the README's
 //! status table as data), each entry on a fresh emulator.
 
 use std::cell::Cell;
@@ -9,7 +9,7 @@ use cnode_emulator::units::parse_duration;
 
 use crate::harness::{start, xml_arguments, Emulator};
 
-const TABLE: &str = include_str!("../../fixtures/statuses.toml");
+const TABLE: &str = include_str!("../../fixtures/cnode/statuses.toml");
 
 fn entries() -> Vec<toml::Value> {
     let table: toml::Value = toml::from_str(TABLE).expect("statuses.toml parses");

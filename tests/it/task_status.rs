@@ -19,7 +19,7 @@ pub const FIELDS: [&str; 7] = [
 fn the_documented_example_gets_a_well_formed_not_found() {
     let emulator = start();
     let seed = include_str!(
-        "../../fixtures/exchanges/get-task-status-seed-example/01-getTaskStatus.request.xml"
+        "../../fixtures/cnode/exchanges/get-task-status-seed-example/01-getTaskStatus.request.xml"
     );
     let reply = emulator.post(seed);
     assert_eq!(reply.status, 200);

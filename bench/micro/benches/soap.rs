@@ -2,22 +2,26 @@
 
 use std::hint::black_box;
 
-use cnode_emulator::cnode::soap::{parse_call, write_fault, write_reply, Fault, ParseLimits, Reply};
+use cnode_emulator::cnode::soap::{
+    parse_call, write_fault, write_reply, Fault, ParseLimits, Reply,
+};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 /// The getTaskStatus request as the documentation shows it (SOAP-ENV prefix, no xsi:type).
 const GET_TASK_STATUS_DOC: &str = include_str!(
-    "../../../fixtures/exchanges/get-task-status-seed-example/01-getTaskStatus.request.xml"
+    "../../../fixtures/cnode/exchanges/get-task-status-seed-example/01-getTaskStatus.request.xml"
 );
 /// getTaskStatus as soapUI sends it ("Style A"): indented, every argument with an xsi:type.
 const GET_TASK_STATUS_STYLE_A: &str =
-    include_str!("../../../fixtures/exchanges/money-style-a/02-getTaskStatus.request.xml");
+    include_str!("../../../fixtures/cnode/exchanges/money-style-a/02-getTaskStatus.request.xml");
 /// giveMoneyRequest, Style A: nested amount and peerLocation, some 40 elements.
-const GIVE_MONEY_STYLE_A: &str =
-    include_str!("../../../fixtures/exchanges/payments-style-a/03-giveMoneyRequest.request.xml");
+const GIVE_MONEY_STYLE_A: &str = include_str!(
+    "../../../fixtures/cnode/exchanges/payments-style-a/03-giveMoneyRequest.request.xml"
+);
 /// The same giveMoneyRequest in the documentation's style, without the xsi:type attributes.
-const GIVE_MONEY_STYLE_B: &str =
-    include_str!("../../../fixtures/exchanges/payments-style-b/03-giveMoneyRequest.request.xml");
+const GIVE_MONEY_STYLE_B: &str = include_str!(
+    "../../../fixtures/cnode/exchanges/payments-style-b/03-giveMoneyRequest.request.xml"
+);
 
 fn parse(c: &mut Criterion) {
     // The fixtures hold `{{task:NN}}` where a scenario fills in a real id.

@@ -3,11 +3,12 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use cnode_emulator::engine::clock::Millis;
-use cnode_emulator::cnode::jobs::Scripted;
 use cnode_emulator::cnode::status::Status;
+use cnode_emulator::cnode::task::{random_task_id, TaskKind};
+use cnode_emulator::engine::clock::Millis;
+use cnode_emulator::engine::scripted::Scripted;
 use cnode_emulator::engine::store::TaskStore;
-use cnode_emulator::engine::task::{Progression, Task, TaskId};
+use cnode_emulator::engine::task::{Lifetime, Progression, Task, TaskId};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};
 
 /// Tasks held while a lookup or an insert is measured.
@@ -17,17 +18,19 @@ const EXPIRED: usize = 10_000;
 /// The engine's default task TTL (one hour).
 const TTL: Millis = 3_600_000;
 
-/// A task as the engine makes one: fresh id, timed progression, a boxed job.
+/// A task as the engine makes one for CNode: fresh id, timed progression, a boxed job.
 fn task(seq: u64, created_at: Millis) -> Task {
     Task::new(
-        TaskId::random(),
+        random_task_id(),
         seq,
         created_at,
-        created_at + TTL,
+        Lifetime::FromCreation(TTL),
         Progression::Timed { step_ms: 500 },
         Box::new(Scripted::new(
-            "GIVE_MONEY",
-            vec![Status::Searching, Status::Transferring, Status::FinishedOk],
+            TaskKind::GiveMoney.task_type(),
+            [Status::Searching, Status::Transferring, Status::FinishedOk]
+                .map(Status::code)
+                .to_vec(),
         )),
     )
 }
@@ -36,7 +39,7 @@ fn filled_store(count: usize) -> TaskStore {
     let store = TaskStore::default();
     for seq in 0..count {
         store
-            .insert(task(seq as u64, 0), 0)
+            .insert(task(seq as u64, 0), 0, &mut random_task_id)
             .expect("no transfer id, no refusal");
     }
     store
@@ -62,7 +65,7 @@ fn insert(c: &mut Criterion) {
             let tasks: Vec<Task> = (0..iters)
                 .map(|n| {
                     let mut task = task(STORED as u64 + n, 1);
-                    task.unique_transfer_id = Some(format!("11-42225-{n}-A").into_boxed_str());
+                    task.key = Some(format!("11-42225-{n}-A").into_boxed_str());
                     task
                 })
                 .collect();
@@ -96,7 +99,7 @@ fn lookup(c: &mut Criterion) {
         b.iter(|| store.with_task(black_box(id), 1, |task| task.status))
     });
     group.bench_function("miss_among_100k", |b| {
-        let absent = TaskId::random();
+        let absent = random_task_id();
         b.iter(|| store.with_task(black_box(absent), 1, |task| task.status))
     });
     group.finish();
@@ -137,7 +140,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn time_inserts(store: &TaskStore, tasks: Vec<Task>) -> std::time::Duration {
     let started = Instant::now();
     for task in tasks {
-        black_box(store.insert(task, 1).ok());
+        black_box(store.insert(task, 1, &mut random_task_id).ok());
     }
     started.elapsed()
 }
