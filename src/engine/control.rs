@@ -186,7 +186,7 @@ impl Engine {
         let Some(mut task) = self.store.take(id) else {
             return false;
         };
-        self.due.remove(id);
+        self.due.set(id, task.queued, None);
         self.abandon(&mut task, self.clock.now());
         true
     }
@@ -400,7 +400,10 @@ impl Engine {
 
     /// The due queue's entry for a task: (due time, creation order).
     pub fn due_entry(&self, id: TaskId) -> Option<(Millis, u64)> {
-        self.due.entry_of(id)
+        let queued = self
+            .store
+            .peek(id, self.clock.now(), |task| task.queued)??;
+        self.due.contains(id, queued).then_some(queued)
     }
 
     /// How many entries the due queue holds.

@@ -1,8 +1,9 @@
-//! Steps waiting for their time, earliest first: one entry per task with a step due, kept
-//! by [`DueQueue::set`] alone, so a task rescheduled earlier (forced, stepped) never leaves
-//! a second entry behind.
+//! Steps waiting for their time, earliest first: one entry per task with a step due. The
+//! task itself records the entry it has (`Task::queued`), and only `Engine::keep_due`, with
+//! the task held, changes it: so a task rescheduled earlier (forced, stepped) never leaves
+//! a second entry behind, and a task whose schedule did not change costs no lock.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -11,95 +12,75 @@ use super::lock;
 use super::task::TaskId;
 
 /// (due time, creation order): of two steps due at one instant, the older task's goes first.
-type DueKey = (Millis, u64);
+pub type DueKey = (Millis, u64);
 
 pub struct DueQueue {
-    inner: Mutex<Entries>,
+    order: Mutex<BTreeSet<(DueKey, TaskId)>>,
     /// The earliest due time, read without the lock by the request path.
     earliest: AtomicU64,
-}
-
-#[derive(Default)]
-struct Entries {
-    order: BTreeSet<(DueKey, TaskId)>,
-    by_task: HashMap<TaskId, DueKey>,
 }
 
 impl Default for DueQueue {
     fn default() -> DueQueue {
         DueQueue {
-            inner: Mutex::new(Entries::default()),
+            order: Mutex::new(BTreeSet::new()),
             earliest: AtomicU64::new(Millis::MAX),
         }
     }
 }
 
 impl DueQueue {
-    /// The task's entry: at `key`, or none.
-    pub fn set(&self, id: TaskId, key: Option<DueKey>) {
-        let mut entries = lock(&self.inner);
-        let held = entries.by_task.get(&id).copied();
-        if held == key {
-            return;
-        }
+    /// Moves a task's entry from `held` (what it had) to `key` (what it needs).
+    pub fn set(&self, id: TaskId, held: Option<DueKey>, key: Option<DueKey>) {
+        let mut order = lock(&self.order);
         if let Some(old) = held {
-            entries.order.remove(&(old, id));
-            entries.by_task.remove(&id);
+            order.remove(&(old, id));
         }
         if let Some(new) = key {
-            entries.order.insert((new, id));
-            entries.by_task.insert(id, new);
+            order.insert((new, id));
         }
-        self.publish_earliest(&entries);
-    }
-
-    pub fn remove(&self, id: TaskId) {
-        self.set(id, None);
+        self.publish_earliest(&order);
     }
 
     /// The earliest entry due by `now`, taken out.
-    pub fn pop_one(&self, now: Millis) -> Option<TaskId> {
+    pub fn pop_one(&self, now: Millis) -> Option<(TaskId, DueKey)> {
         if self.earliest.load(Ordering::Acquire) > now {
             return None;
         }
-        let mut entries = lock(&self.inner);
-        let popped = match entries.order.first() {
-            Some(&((at, _), id)) if at <= now => {
-                entries.order.pop_first();
-                entries.by_task.remove(&id);
-                Some(id)
+        let mut order = lock(&self.order);
+        let popped = match order.first() {
+            Some(&(key, id)) if key.0 <= now => {
+                order.pop_first();
+                Some((id, key))
             }
             _ => None,
         };
-        self.publish_earliest(&entries);
+        self.publish_earliest(&order);
         popped
     }
 
+    /// Whether the queue holds this entry.
+    pub fn contains(&self, id: TaskId, key: DueKey) -> bool {
+        lock(&self.order).contains(&(key, id))
+    }
+
     pub fn clear(&self) {
-        let mut entries = lock(&self.inner);
-        *entries = Entries::default();
-        self.publish_earliest(&entries);
+        let mut order = lock(&self.order);
+        order.clear();
+        self.publish_earliest(&order);
     }
 
     pub fn earliest(&self) -> Option<Millis> {
         Some(self.earliest.load(Ordering::Acquire)).filter(|&at| at != Millis::MAX)
     }
 
-    /// The entry held for a task, if any (for the invariant's test).
-    pub fn entry_of(&self, id: TaskId) -> Option<DueKey> {
-        lock(&self.inner).by_task.get(&id).copied()
-    }
-
     /// How many entries the queue holds.
     pub fn len(&self) -> usize {
-        lock(&self.inner).order.len()
+        lock(&self.order).len()
     }
 
-    fn publish_earliest(&self, entries: &Entries) {
-        let next = entries
-            .order
-            .first()
-            .map_or(Millis::MAX, |&((at, _), _)| at);
+    fn publish_earliest(&self, order: &BTreeSet<(DueKey, TaskId)>) {
+        let next = order.first().map_or(Millis::MAX, |&((at, _), _)| at);
         self.earliest.store(next, Ordering::Release);
     }
 }

@@ -220,8 +220,11 @@ impl Engine {
             return;
         }
         let _stepping = lock(&self.stepping);
-        while let Some(id) = self.due.pop_one(now) {
+        while let Some((id, key)) = self.due.pop_one(now) {
             self.store.with_task(id, now, |task| {
+                if task.queued == Some(key) {
+                    task.queued = None;
+                }
                 self.step_once(task, now);
                 self.keep_due(task);
             });
@@ -330,7 +333,7 @@ impl Engine {
                 let end = task.expires_at;
                 self.advance(&mut task, end.saturating_sub(1));
                 self.abandon(&mut task, end);
-                self.due.remove(task.id);
+                self.due.set(task.id, task.queued, None);
                 swept += 1;
             }
         }
@@ -402,13 +405,20 @@ impl Engine {
 
     /// The one place the due queue learns a task's schedule: called, with the task held,
     /// after anything that may have changed it. So each unfinished task with a step due
-    /// has exactly one entry, at that step's time.
-    fn keep_due(&self, task: &Task) {
-        self.due.set(task.id, task.due_key());
+    /// has exactly one entry, at that step's time; a schedule that did not change takes no lock.
+    fn keep_due(&self, task: &mut Task) {
+        let key = task.due_key();
+        if task.queued != key {
+            self.due.set(task.id, task.queued, key);
+            task.queued = key;
+        }
     }
 
     fn progression_of(&self, task_type: &TaskType, pace: Millis) -> Progression {
         let progressions = lock(&self.progressions);
+        if progressions.is_empty() {
+            return Progression::Timed { step_ms: pace };
+        }
         progressions
             .get(task_type.name)
             .or_else(|| progressions.get(&format!("{}/*", task_type.door.name)))

@@ -300,6 +300,8 @@ pub struct Task {
     pub on_demand: bool,
     /// Status polls since the last step (per-poll progression).
     pub polls: u32,
+    /// The entry the due queue holds for this task (kept by `Engine::keep_due` alone).
+    pub queued: Option<(Millis, u64)>,
     pub job: Box<dyn Job>,
 }
 
@@ -347,6 +349,7 @@ impl Task {
             progression,
             on_demand: false,
             polls: 0,
+            queued: None,
             job,
         }
     }
