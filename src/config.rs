@@ -345,4 +345,30 @@ mod tests {
         assert_eq!(settings.cnode.step, Duration::ZERO);
         assert_eq!(settings.ops.task_not_found, Code::TaskDoesNotExists);
     }
+
+    #[test]
+    fn doors_can_be_switched_off_and_made_strict() {
+        let cli = Cli::parse_from([
+            "cnode-emulator",
+            "--off",
+            "mobizon,bitrix24",
+            "--strict-rate",
+            "bitrix24",
+        ]);
+        let settings = cli.into_settings().unwrap();
+        assert_eq!(
+            settings.doors,
+            Doors {
+                cnode: true,
+                mobizon: false,
+                bitrix24: false
+            }
+        );
+        assert!(settings.bitrix24.strict_rate && !settings.mobizon.strict_rate);
+        let cli = Cli::parse_from(["cnode-emulator", "--off", "ricloud"]);
+        assert!(cli
+            .into_settings()
+            .unwrap_err()
+            .contains("not a front door"));
+    }
 }
