@@ -11,11 +11,30 @@ use crate::engine::clock::Millis;
 
 /// Keys remembered before the stale ones (last polled longer than a window ago) are dropped.
 const PRUNE_OVER: usize = 4096;
+/// Keys remembered at most: past this, the map starts over (a poll by a forgotten key is
+/// never too fast), so no stream of distinct keys grows it without end.
+const MAX_KEYS: usize = 65_536;
 
 pub struct RateWindow<K> {
     window: Millis,
-    last: Mutex<HashMap<K, Millis>>,
+    last: Mutex<Keys<K>>,
     too_fast: AtomicU64,
+}
+
+struct Keys<K> {
+    at: HashMap<K, Millis>,
+    /// The size at which stale keys are dropped next: doubled when a prune frees little, so
+    /// pruning costs a constant per poll however many keys are live.
+    prune_at: usize,
+}
+
+impl<K> Default for Keys<K> {
+    fn default() -> Keys<K> {
+        Keys {
+            at: HashMap::new(),
+            prune_at: PRUNE_OVER,
+        }
+    }
 }
 
 impl<K: Hash + Eq> RateWindow<K> {
@@ -29,12 +48,16 @@ impl<K: Hash + Eq> RateWindow<K> {
 
     /// Notes a poll for `key` at `now`; `true` when it came within the window of the last one.
     pub fn poll(&self, key: K, now: Millis) -> bool {
-        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-        if last.len() >= PRUNE_OVER {
+        let mut keys = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        if keys.at.len() >= keys.prune_at {
             let window = self.window;
-            last.retain(|_, at| now.saturating_sub(*at) < window);
+            keys.at.retain(|_, at| now.saturating_sub(*at) < window);
+            if keys.at.len() >= MAX_KEYS {
+                keys.at.clear();
+            }
+            keys.prune_at = (2 * keys.at.len()).max(PRUNE_OVER);
         }
-        let previous = last.insert(key, now);
+        let previous = keys.at.insert(key, now);
         let too_fast = previous.is_some_and(|at| now.saturating_sub(at) < self.window);
         if too_fast {
             self.too_fast.fetch_add(1, Ordering::Relaxed);
@@ -48,7 +71,7 @@ impl<K: Hash + Eq> RateWindow<K> {
     }
 
     pub fn reset(&self) {
-        self.last.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Keys::default();
         self.too_fast.store(0, Ordering::Relaxed);
     }
 }
@@ -73,6 +96,15 @@ mod tests {
         for key in 0..10 * PRUNE_OVER as u64 {
             rate.poll(key, key * 100);
         }
-        assert!(rate.last.lock().unwrap().len() <= PRUNE_OVER);
+        assert!(rate.last.lock().unwrap().at.len() <= PRUNE_OVER);
+    }
+
+    #[test]
+    fn keys_live_in_one_window_are_bounded_and_cheap() {
+        let rate = RateWindow::new(60_000);
+        for key in 0..4 * MAX_KEYS as u64 {
+            rate.poll(key, 0);
+        }
+        assert!(rate.last.lock().unwrap().at.len() <= MAX_KEYS);
     }
 }

@@ -135,7 +135,8 @@ fn unregister(door: &Bitrix24, params: &Params) -> Result<Value, Error> {
 /// The import's current step; `U` for a process that is unknown, wrong or purged.
 fn get(door: &Bitrix24, params: &Params) -> Result<Value, Error> {
     let id = params.text("processId").and_then(process_id);
-    if let Some(id) = id {
+    // Only processes that were registered are remembered: any digits can be asked for.
+    if let Some(id) = id.filter(|&id| door.processes.has_issued(id)) {
         let too_fast = door.polls.poll(id, door.engine.clock().now());
         if too_fast && door.strict_rate() {
             return Err(Error::query_limit());

@@ -32,11 +32,15 @@ pub static IMPORT: TaskType = TaskType {
     dictating,
 };
 
-/// A dictated error keeps its reason in `errors`, where clients read it.
+/// A dictated error keeps its reason in `errors`, where clients read it; a dictated finish
+/// has the `additional` every finished import has (both unless the detail says otherwise).
 fn dictated(status: StatusCode, reason: &str) -> Map<String, Value> {
     let mut detail = Map::new();
     if status == ERROR {
         detail.insert("errors".into(), json!([reason]));
+    }
+    if status == FINISHED {
+        detail.insert("additional".into(), json!({}));
     }
     detail
 }
@@ -48,13 +52,18 @@ fn dictating(path: &mut Vec<StatusCode>, detail: &mut Map<String, Value>) {
         return;
     };
     let exception = exception.to_owned();
+    // Shown at the first P (or where the path would have ended), then E.
     let shown_at = path
         .iter()
-        .position(|&s| s == IN_PROGRESS)
+        .position(|&s| s == IN_PROGRESS || VOCABULARY.is_final(s))
         .unwrap_or(path.len());
     path.truncate(shown_at);
     path.extend([IN_PROGRESS, ERROR]);
     let errors = detail.entry("errors").or_insert_with(|| json!([]));
+    if !errors.is_array() {
+        // Errors are a list of texts (dialects.md 4.6): one given as a single text stays.
+        *errors = json!([errors.clone()]);
+    }
     if let Value::Array(errors) = errors {
         if !errors.iter().any(|e| e.as_str() == Some(&exception)) {
             errors.push(exception.into());
@@ -90,5 +99,37 @@ impl Job for Import {
         Step::to(IN_PROGRESS)
             .with("progress", progress)
             .progress(percent)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dictate(path: &[StatusCode], detail: Value) -> (Vec<StatusCode>, Value) {
+        let mut path = path.to_vec();
+        let Value::Object(mut detail) = detail else {
+            panic!("an object")
+        };
+        dictating(&mut path, &mut detail);
+        (path, Value::Object(detail))
+    }
+
+    #[test]
+    fn an_exception_ends_the_path_at_p_then_e_keeping_earlier_errors() {
+        let (path, detail) = dictate(
+            &[IN_PROGRESS, IN_PROGRESS, FINISHED],
+            json!({"exception": "broken", "errors": ["earlier"]}),
+        );
+        assert_eq!(path, [IN_PROGRESS, ERROR]);
+        assert_eq!(detail["errors"], json!(["earlier", "broken"]));
+        // A path that would finish before any P stops where it would have finished.
+        let (path, _) = dictate(&[FINISHED], json!({"exception": "broken"}));
+        assert_eq!(path, [IN_PROGRESS, ERROR]);
+        let (path, detail) = dictate(&[], json!({"exception": "broken", "errors": "one"}));
+        assert_eq!(path, [IN_PROGRESS, ERROR]);
+        assert_eq!(detail["errors"], json!(["one", "broken"]));
+        let (path, _) = dictate(&[IN_PROGRESS, FINISHED], json!({}));
+        assert_eq!(path, [IN_PROGRESS, FINISHED], "no exception, no change");
     }
 }

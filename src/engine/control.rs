@@ -211,11 +211,13 @@ impl Engine {
                         .ok_or_else(|| ForceError::UnknownStatus(name.clone()))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let mut info = info.unwrap_or_default();
-            (task.task_type.dictating)(&mut path, &mut info);
+            // The type's rules see the whole detail the task will have.
+            let mut detail = task.info.to_map();
+            detail.extend(info.unwrap_or_default());
+            (task.task_type.dictating)(&mut path, &mut detail);
             self.abandon(task, now);
             task.job = Box::new(Scripted::new(task.task_type, path));
-            task.info.extend(info);
+            task.info.extend(detail);
             task.next_step_at = Some(now);
             self.advance(task, now);
             if let Some(progress) = progress {

@@ -36,6 +36,11 @@ impl Counter {
         TaskId::new(self.door, &number.to_string())
     }
 
+    /// Whether this counter has given `id` (so a poll of it is worth remembering).
+    pub fn has_issued(&self, id: u64) -> bool {
+        (self.first..self.next.load(Ordering::Relaxed)).contains(&id)
+    }
+
     /// Numbering starts again from the first id.
     pub fn reset(&self) {
         self.next.store(self.first, Ordering::Relaxed);

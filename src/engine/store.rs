@@ -145,8 +145,16 @@ impl TaskStore {
                 _ => return None,
             }
         };
-        let expired = self.tasks.get(&id).is_some_and(|task| task.is_expired(now));
-        Some(if expired { self.take(id) } else { None })
+        // Checked and removed in one step: a task that ended meanwhile keeps its new expiry.
+        let Some((_, task)) = self.tasks.remove_if(&id, |_, task| task.is_expired(now)) else {
+            return Some(None);
+        };
+        self.held.fetch_sub(1, Ordering::Relaxed);
+        if let Some(key) = task.key.clone() {
+            self.by_key
+                .remove_if(&(id.door_tag(), key), |_, held| *held == id);
+        }
+        Some(Some(*task))
     }
 
     /// The ids of every task held now.

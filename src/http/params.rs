@@ -210,10 +210,13 @@ impl Params {
     }
 
     fn add_json(&mut self, body: &[u8]) -> Result<(), ParamsError> {
-        let value: Json =
-            serde_json::from_slice(body).map_err(|e| ParamsError::BadJson(e.to_string()))?;
+        let budget = std::cell::Cell::new(MAX_JSON_NODES);
+        let mut reader = serde_json::Deserializer::from_slice(body);
+        let value = de::DeserializeSeed::deserialize(JsonSeed { budget: &budget }, &mut reader)
+            .and_then(|value| reader.end().map(|()| value))
+            .map_err(|e| ParamsError::BadJson(e.to_string()))?;
         let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-        let (true, Param::List(list)) = (object, value.0) else {
+        let (true, Param::List(list)) = (object, value) else {
             return Err(ParamsError::BadJson("the body is not a JSON object".into()));
         };
         if list.depth() > MAX_DEPTH {
@@ -231,24 +234,35 @@ impl Params {
     /// be UTF-8; only its lines are counted).
     fn add_multipart(&mut self, body: &[u8], boundary: &str) -> Result<(), ParamsError> {
         let bad = |why: &str| ParamsError::BadForm(format!("multipart: {why}"));
-        let delimiter = format!("--{boundary}");
-        let finder = memchr::memmem::Finder::new(delimiter.as_bytes());
-        let starts: Vec<usize> = finder.find_iter(body).collect();
+        if boundary.is_empty() || boundary.len() > 70 {
+            return Err(bad("a boundary must have 1 to 70 characters"));
+        }
+        // A delimiter starts the body or a line (RFC 2046): `--boundary` after CRLF.
+        let first = format!("--{boundary}");
+        let later = format!("\r\n--{boundary}");
+        let finder = memchr::memmem::Finder::new(later.as_bytes());
+        let mut starts: Vec<usize> = Vec::new();
+        if body.starts_with(first.as_bytes()) {
+            starts.push(0);
+        }
+        starts.extend(finder.find_iter(body).map(|at| at + 2));
         for (n, &start) in starts.iter().enumerate() {
-            let part = &body[start + delimiter.len()..];
-            if part.starts_with(b"--") {
+            let after = &body[start + first.len()..];
+            if after.starts_with(b"--") {
                 return Ok(());
+            }
+            if !after.starts_with(b"\r\n") {
+                return Err(bad("a delimiter not followed by a line break"));
             }
             let Some(&next) = starts.get(n + 1) else {
                 break;
             };
-            let part = &body[start + delimiter.len()..next];
-            let part = part.strip_prefix(b"\r\n").unwrap_or(part);
+            // The part runs to the CRLF that starts the next delimiter.
+            let part = &body[start + first.len() + 2..next - 2];
             let split = memchr::memmem::find(part, b"\r\n\r\n")
                 .ok_or_else(|| bad("a part without headers"))?;
             let head = String::from_utf8_lossy(&part[..split]);
             let value = &part[split + 4..];
-            let value = value.strip_suffix(b"\r\n").unwrap_or(value);
             let name = head
                 .lines()
                 .find(|line| line.to_ascii_lowercase().starts_with("content-disposition"))
@@ -320,18 +334,32 @@ impl Params {
 }
 
 /// A JSON document read into [`Param`]s, objects keeping their keys' order and arrays
-/// becoming lists numbered from 0.
-struct Json(Param);
+/// becoming lists numbered from 0; at most [`MAX_JSON_NODES`] values, so a body's size cannot
+/// turn into many times its size in memory.
+#[derive(Clone, Copy)]
+struct JsonSeed<'b> {
+    budget: &'b std::cell::Cell<usize>,
+}
 
-impl<'de> serde::Deserialize<'de> for Json {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Json, D::Error> {
-        deserializer.deserialize_any(JsonVisitor).map(Json)
+/// Values a JSON body may hold (objects, arrays and scalars alike).
+pub const MAX_JSON_NODES: usize = 10 * MAX_PAIRS;
+
+impl<'de> de::DeserializeSeed<'de> for JsonSeed<'_> {
+    type Value = Param;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Param, D::Error> {
+        let left = self.budget.get();
+        if left == 0 {
+            return Err(de::Error::custom(format!(
+                "more than {MAX_JSON_NODES} values"
+            )));
+        }
+        self.budget.set(left - 1);
+        deserializer.deserialize_any(self)
     }
 }
 
-struct JsonVisitor;
-
-impl<'de> Visitor<'de> for JsonVisitor {
+impl<'de> Visitor<'de> for JsonSeed<'_> {
     type Value = Param;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -368,7 +396,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Param, A::Error> {
         let mut list = List::default();
-        while let Some(Json(item)) = seq.next_element()? {
+        while let Some(item) = seq.next_element_seed(self)? {
             let key = list.next_index.to_string();
             list.insert(key, item);
         }
@@ -377,7 +405,8 @@ impl<'de> Visitor<'de> for JsonVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Param, A::Error> {
         let mut list = List::default();
-        while let Some((key, Json(value))) = map.next_entry::<String, Json>()? {
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(self)?;
             list.insert(key, value);
         }
         Ok(Param::List(list))
@@ -404,6 +433,7 @@ fn decode_component(raw: &[u8]) -> Result<String, ParamsError> {
             b'%' => {
                 let hex = raw
                     .get(i + 1..i + 3)
+                    .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
                     .and_then(|h| std::str::from_utf8(h).ok())
                     .and_then(|h| u8::from_str_radix(h, 16).ok())
                     .ok_or_else(|| {
@@ -499,6 +529,29 @@ mod tests {
         ));
         let deep = format!("{}1{}", "{\"a\":".repeat(20), "}".repeat(20));
         assert!(matches!(bad("", &deep), ParamsError::BadJson(_)));
+    }
+
+    #[test]
+    fn json_bodies_have_a_value_budget() {
+        let many = format!("{{\"data\": [{}0]}}", "0,".repeat(MAX_JSON_NODES));
+        let refused = Params::read("", None, many.as_bytes()).unwrap_err();
+        assert!(matches!(refused, ParamsError::BadJson(_)), "{refused}");
+        let fits = format!("{{\"data\": [{}0]}}", "0,".repeat(MAX_JSON_NODES - 10));
+        assert!(Params::read("", None, fits.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn a_boundary_inside_a_value_is_data() {
+        let body = b"--XX\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx--XX--y\r\n--XX\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\n2\r\n--XX--\r\n";
+        let params = Params::read("", Some("multipart/form-data; boundary=XX"), body).unwrap();
+        assert_eq!(params.text("a"), Some("x--XX--y"));
+        assert_eq!(params.text("b"), Some("2"));
+        let empty = Params::read("", Some("multipart/form-data; boundary="), b"--\r\n");
+        assert!(empty.is_err());
+        assert!(
+            Params::read("id=%+1", None, b"").is_err(),
+            "a sign is not a hex digit"
+        );
     }
 
     #[test]

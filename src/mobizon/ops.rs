@@ -356,14 +356,14 @@ fn add_in_background(door: &Mobizon, campaign: u64, kind: &str, items: &[String]
             }
         }
     };
-    let settle = |adding: Adding| {
-        if let Some(slot) = door.campaigns().get_mut(&campaign) {
-            *slot = adding;
-        }
+    // Whatever happens from here (a panic included), the reservation is settled.
+    let reservation = Reservation {
+        door,
+        campaign,
+        settled_as: previous,
     };
     if let Adding::Task(id) = previous {
         if door.engine.task(id).is_some_and(|task| !task.is_final()) {
-            settle(previous);
             return Answer::error(Code::SavingError, String::new());
         }
     }
@@ -374,13 +374,36 @@ fn add_in_background(door: &Mobizon, campaign: u64, kind: &str, items: &[String]
     detail.insert("recipients".into(), total.into());
     match door.start(job, None, detail) {
         Ok(id) => {
-            settle(Adding::Task(id));
+            reservation.settle(Adding::Task(id));
             let id: u64 = id.as_str().parse().expect("ids are numbers");
             Answer::with(Code::Background, number(door, id))
         }
         Err(StartError::TooManyTasks | StartError::KeyInUse) => {
-            settle(previous);
             Answer::error(Code::ServiceError, "the task store is full".into())
+        }
+    }
+}
+
+/// A campaign reserved for an add (`Adding::Starting`): dropped, it puts the campaign in the
+/// state it was settled as (what it was before, unless `settle` says otherwise).
+struct Reservation<'d> {
+    door: &'d Mobizon,
+    campaign: u64,
+    settled_as: Adding,
+}
+
+impl Reservation<'_> {
+    fn settle(mut self, adding: Adding) {
+        self.settled_as = adding;
+    }
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if let Some(slot) = self.door.campaigns().get_mut(&self.campaign) {
+            if *slot == Adding::Starting {
+                *slot = self.settled_as;
+            }
         }
     }
 }
