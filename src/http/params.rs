@@ -257,8 +257,11 @@ impl Params {
             let Some(&next) = starts.get(n + 1) else {
                 break;
             };
-            // The part runs to the CRLF that starts the next delimiter.
-            let part = &body[start + first.len() + 2..next - 2];
+            // The part runs to the CRLF that starts the next delimiter (a delimiter right
+            // after another leaves no part at all).
+            let part = body
+                .get(start + first.len() + 2..next - 2)
+                .ok_or_else(|| bad("an empty part"))?;
             let split = memchr::memmem::find(part, b"\r\n\r\n")
                 .ok_or_else(|| bad("a part without headers"))?;
             let head = String::from_utf8_lossy(&part[..split]);
@@ -548,6 +551,13 @@ mod tests {
         assert_eq!(params.text("b"), Some("2"));
         let empty = Params::read("", Some("multipart/form-data; boundary="), b"--\r\n");
         assert!(empty.is_err());
+        // Found by the fuzzer: two delimiters sharing one line break.
+        let touching = Params::read(
+            "",
+            Some("multipart/form-data; boundary=XyZ"),
+            b"--XyZ\r\n--XyZ--=\r\n",
+        );
+        assert!(touching.is_err());
         assert!(
             Params::read("id=%+1", None, b"").is_err(),
             "a sign is not a hex digit"
