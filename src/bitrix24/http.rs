@@ -193,12 +193,7 @@ fn bad_params(error: ParamsError) -> Error {
 }
 
 fn refused_body(refused: &BodyError, state: &AppState) -> Error {
-    let description = match refused {
-        BodyError::TooLarge => format!("Request body is over {} bytes", state.max_body),
-        BodyError::Timeout => "Request body did not arrive in time".to_owned(),
-        BodyError::Broken(error) => format!("Request body could not be read: {error}"),
-    };
-    Error::new(400, "INVALID_REQUEST", description)
+    Error::new(400, "INVALID_REQUEST", refused.why(state))
 }
 
 impl Bitrix24 {

@@ -81,7 +81,10 @@ fn register(door: &Bitrix24, params: &Params) -> Result<Value, Error> {
     };
     let mut detail = Map::new();
     detail.insert("data".into(), kept(data));
-    match door.start(door.import(), None, detail) {
+    match door
+        .processes
+        .start(&door.engine, door.import(), None, detail)
+    {
         Ok(id) => {
             let id: u64 = id.as_str().parse().expect("process ids are numbers");
             Ok(json!({ "processId": id }))

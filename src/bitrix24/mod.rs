@@ -16,10 +16,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::engine::clock::{millis, Millis};
-use crate::engine::ids::Counter;
-use crate::engine::scripted::Scripted;
+use crate::engine::ids::NumberedTasks;
 use crate::engine::task::{Door, Lifetime, StatusCode, TaskId, TaskType};
-use crate::engine::{Engine, NewTask, StartError};
+use crate::engine::Engine;
 use task::{Import, IMPORT};
 
 pub const DOOR: Door = Door {
@@ -123,7 +122,7 @@ pub struct Bitrix24 {
     config: Config,
     world: WorldSection,
     zone: chrono::FixedOffset,
-    processes: Counter,
+    processes: NumberedTasks,
     /// `get` polls per process, against the once-a-minute advice (one agent period).
     polls: crate::rate::RateWindow<u64>,
     /// The leaky bucket's level, and when it was last drained.
@@ -137,12 +136,21 @@ impl Bitrix24 {
             .parse()
             .unwrap_or_else(|_| chrono::FixedOffset::east_opt(2 * 3600).expect("+02:00"));
         let window = agent_period(&config);
+        let processes = NumberedTasks::new(
+            DOOR,
+            1,
+            Lifetime::AfterEnd {
+                retention: millis(config.purge_after),
+                max_age: millis(config.max_age),
+            },
+            millis(config.pace),
+        );
         Bitrix24 {
             engine,
             config,
             world: world.clone(),
             zone,
-            processes: Counter::new(DOOR, 1),
+            processes,
             polls: crate::rate::RateWindow::new(window),
             bucket: Mutex::default(),
         }
@@ -171,26 +179,6 @@ impl Bitrix24 {
         std::iter::once(&IMPORT)
     }
 
-    fn start(
-        &self,
-        job: Box<dyn crate::engine::task::Job>,
-        outcome: Option<Vec<StatusCode>>,
-        detail: Map<String, Value>,
-    ) -> Result<TaskId, StartError> {
-        let new = NewTask {
-            job,
-            key: None,
-            lifetime: Lifetime::AfterEnd {
-                retention: millis(self.config.purge_after),
-                max_age: millis(self.config.max_age),
-            },
-            pace: millis(self.config.pace),
-            outcome,
-            detail,
-        };
-        self.engine.start(new, &mut || self.processes.mint())
-    }
-
     fn import(&self) -> Box<Import> {
         Box::new(Import::new(self.world.sections.clone()))
     }
@@ -211,11 +199,9 @@ impl crate::state::FrontDoor for Bitrix24 {
         path: Option<Vec<StatusCode>>,
         detail: Map<String, Value>,
     ) -> Result<TaskId, String> {
-        let job: Box<dyn crate::engine::task::Job> = match path {
-            Some(_) => Box::new(Scripted::replaced(task_type)),
-            None => self.import(),
-        };
-        self.start(job, path, detail).map_err(|e| format!("{e:?}"))
+        let own_job = || -> Box<dyn crate::engine::task::Job> { self.import() };
+        self.processes
+            .start_dictated(&self.engine, task_type, path, own_job, detail)
     }
 
     fn parse_id(&self, text: &str) -> Option<TaskId> {

@@ -42,7 +42,7 @@ async fn soap_endpoint(
         );
     }
     if crate::http::declared_length(&req).is_some_and(|length| length > state.max_body) {
-        return too_large(state.max_body);
+        return body_refused(BodyError::TooLarge, &state);
     }
     let body = match read_body(payload, &state).await {
         Ok(body) => body,
@@ -230,29 +230,12 @@ fn declared_charset(req: &HttpRequest) -> Option<String> {
 
 /// A body that could not be read, answered as a fault.
 fn body_refused(refused: BodyError, state: &AppState) -> HttpResponse {
-    match refused {
-        BodyError::TooLarge => too_large(state.max_body),
-        BodyError::Timeout => fault_response(
-            StatusCode::REQUEST_TIMEOUT,
-            &Fault::client(format!(
-                "the request body did not arrive within {:?}",
-                state.request_timeout
-            )),
-        ),
-        BodyError::Broken(error) => fault_response(
-            StatusCode::BAD_REQUEST,
-            &Fault::client(format!("the request body could not be read: {error}")),
-        ),
-    }
-}
-
-fn too_large(limit: usize) -> HttpResponse {
-    fault_response(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        &Fault::client(format!(
-            "the request body is over the limit of {limit} bytes"
-        )),
-    )
+    let status = match refused {
+        BodyError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        BodyError::Timeout => StatusCode::REQUEST_TIMEOUT,
+        BodyError::Broken(_) => StatusCode::BAD_REQUEST,
+    };
+    fault_response(status, &Fault::client(refused.why(state)))
 }
 
 fn fault_response(status: StatusCode, fault: &Fault) -> HttpResponse {

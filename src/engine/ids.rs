@@ -1,9 +1,83 @@
-//! Ids a front door numbers itself (Mobizon's tasks, Bitrix24's processes): decimal numbers
-//! increasing from a first one, within the door's namespace.
+//! Tasks a front door numbers itself (Mobizon's tasks, Bitrix24's processes): decimal ids
+//! increasing from a first one, within the door's namespace, and how the door starts them.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::task::{Door, TaskId};
+use serde_json::{Map, Value};
+
+use super::clock::Millis;
+use super::scripted::Scripted;
+use super::task::{Door, Job, Lifetime, StatusCode, TaskId, TaskType};
+use super::{Engine, NewTask, StartError};
+
+/// A door's numbered tasks: their ids, how long they live and the door's pace, so that the
+/// door starts one in one call.
+pub struct NumberedTasks {
+    ids: Counter,
+    lifetime: Lifetime,
+    pace: Millis,
+}
+
+impl NumberedTasks {
+    pub fn new(door: Door, first: u64, lifetime: Lifetime, pace: Millis) -> NumberedTasks {
+        NumberedTasks {
+            ids: Counter::new(door, first),
+            lifetime,
+            pace,
+        }
+    }
+
+    /// Starts a task running `job`, or walking `outcome` instead when one is dictated.
+    pub fn start(
+        &self,
+        engine: &Engine,
+        job: Box<dyn Job>,
+        outcome: Option<Vec<StatusCode>>,
+        detail: Map<String, Value>,
+    ) -> Result<TaskId, StartError> {
+        let new = NewTask {
+            job,
+            key: None,
+            lifetime: self.lifetime,
+            pace: self.pace,
+            outcome,
+            detail,
+        };
+        engine.start(new, &mut || self.ids.mint())
+    }
+
+    /// The admin API's task: one walking `path`, or without a path the door's own job.
+    pub fn start_dictated(
+        &self,
+        engine: &Engine,
+        task_type: &'static TaskType,
+        path: Option<Vec<StatusCode>>,
+        own_job: impl FnOnce() -> Box<dyn Job>,
+        detail: Map<String, Value>,
+    ) -> Result<TaskId, String> {
+        let job = match path {
+            Some(_) => Box::new(Scripted::replaced(task_type)),
+            None => own_job(),
+        };
+        self.start(engine, job, path, detail)
+            .map_err(|e| format!("{e:?}"))
+    }
+
+    /// The id `text` names, if it is a number this door could have given.
+    pub fn parse(&self, text: &str) -> Option<TaskId> {
+        self.ids.parse(text)
+    }
+
+    /// Whether this door has given the id `id`.
+    pub fn has_issued(&self, id: u64) -> bool {
+        self.ids.has_issued(id)
+    }
+
+    /// Numbering starts again from the first id.
+    pub fn reset(&self) {
+        self.ids.reset();
+    }
+}
 
 pub struct Counter {
     door: Door,

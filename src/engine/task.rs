@@ -49,10 +49,6 @@ impl Vocabulary {
     pub fn is_final(&self, status: StatusCode) -> bool {
         self.finals & (1 << status.0) != 0
     }
-
-    pub fn codes(&self) -> impl Iterator<Item = StatusCode> {
-        (0..self.names.len()).map(|i| StatusCode(i as u8))
-    }
 }
 
 /// A kind of task a front door runs.

@@ -18,6 +18,23 @@ pub enum BodyError {
     Broken(String),
 }
 
+impl BodyError {
+    /// Why, in words each door puts into its own error format.
+    pub fn why(&self, state: &AppState) -> String {
+        match self {
+            BodyError::TooLarge => format!(
+                "the request body is over the limit of {} bytes",
+                state.max_body
+            ),
+            BodyError::Timeout => format!(
+                "the request body did not arrive within {:?}",
+                state.request_timeout
+            ),
+            BodyError::Broken(error) => format!("the request body could not be read: {error}"),
+        }
+    }
+}
+
 /// The whole body, within the size limit and the request timeout.
 pub async fn read_body(payload: web::Payload, state: &AppState) -> Result<web::Bytes, BodyError> {
     use std::future::Future;

@@ -42,10 +42,6 @@ impl List {
         self.items.iter().map(|(key, value)| (key.as_str(), value))
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     fn insert(&mut self, key: String, value: Param) -> &mut Param {
         if let Ok(index) = key.parse::<u64>() {
             self.next_index = self.next_index.max(index.saturating_add(1));

@@ -168,12 +168,7 @@ pub fn write(answer: &Answer, output: Output, lang: super::Lang) -> (&'static st
 }
 
 fn refused_body(refused: &BodyError, state: &AppState) -> Option<Answer> {
-    let why = match refused {
-        BodyError::TooLarge => format!("the body is over {} bytes", state.max_body),
-        BodyError::Timeout => "the body did not arrive in time".to_owned(),
-        BodyError::Broken(error) => format!("the body could not be read: {error}"),
-    };
-    Some(Answer::error(Code::ParameterViolation, why))
+    Some(Answer::error(Code::ParameterViolation, refused.why(state)))
 }
 
 /// `/service/` alone, or a path that is not `/service/{module}/{method}`: wrong module.

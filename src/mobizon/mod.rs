@@ -16,10 +16,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::engine::clock::millis;
-use crate::engine::ids::Counter;
-use crate::engine::scripted::Scripted;
+use crate::engine::ids::NumberedTasks;
 use crate::engine::task::{Door, Lifetime, StatusCode, TaskId, TaskType};
-use crate::engine::{Engine, NewTask, StartError};
+use crate::engine::Engine;
 use task::{AddRecipients, TaskKind};
 
 pub const DOOR: Door = Door {
@@ -108,19 +107,28 @@ pub struct Mobizon {
     campaigns: Mutex<BTreeMap<u64, Adding>>,
     /// getStatus polls per key, against the once-a-second advice.
     polls: crate::rate::RateWindow<String>,
-    tasks: Counter,
+    tasks: NumberedTasks,
     next_campaign: AtomicU64,
 }
 
 impl Mobizon {
     pub fn new(engine: Arc<Engine>, config: Config, world: &WorldSection) -> Mobizon {
+        let tasks = NumberedTasks::new(
+            DOOR,
+            FIRST_TASK_ID,
+            Lifetime::AfterEnd {
+                retention: millis(config.retention),
+                max_age: millis(config.max_age),
+            },
+            millis(config.pace),
+        );
         Mobizon {
             engine,
             config,
             world: world.clone(),
             campaigns: Mutex::default(),
             polls: crate::rate::RateWindow::new(POLL_WINDOW_MS),
-            tasks: Counter::new(DOOR, FIRST_TASK_ID),
+            tasks,
             next_campaign: AtomicU64::new(FIRST_CAMPAIGN_ID),
         }
     }
@@ -146,26 +154,6 @@ impl Mobizon {
         id
     }
 
-    fn start(
-        &self,
-        job: Box<dyn crate::engine::task::Job>,
-        outcome: Option<Vec<StatusCode>>,
-        detail: Map<String, Value>,
-    ) -> Result<TaskId, StartError> {
-        let new = NewTask {
-            job,
-            key: None,
-            lifetime: Lifetime::AfterEnd {
-                retention: millis(self.config.retention),
-                max_age: millis(self.config.max_age),
-            },
-            pace: millis(self.config.pace),
-            outcome,
-            detail,
-        };
-        self.engine.start(new, &mut || self.tasks.mint())
-    }
-
     fn strict_rate(&self) -> bool {
         self.config.strict_rate || self.world.strict_rate
     }
@@ -188,11 +176,11 @@ impl crate::state::FrontDoor for Mobizon {
         detail: Map<String, Value>,
     ) -> Result<TaskId, String> {
         // Without a path, a task runs its own story: recipients of one contact group.
-        let job: Box<dyn crate::engine::task::Job> = match path {
-            Some(_) => Box::new(Scripted::replaced(task_type)),
-            None => Box::new(AddRecipients::new(task_type, self.recipients_per_group())),
+        let own_job = || -> Box<dyn crate::engine::task::Job> {
+            Box::new(AddRecipients::new(task_type, self.recipients_per_group()))
         };
-        self.start(job, path, detail).map_err(|e| format!("{e:?}"))
+        self.tasks
+            .start_dictated(&self.engine, task_type, path, own_job, detail)
     }
 
     fn parse_id(&self, text: &str) -> Option<TaskId> {

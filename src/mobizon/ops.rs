@@ -372,7 +372,7 @@ fn add_in_background(door: &Mobizon, campaign: u64, kind: &str, items: &[String]
     let mut detail = Map::new();
     detail.insert("campaignId".into(), campaign.into());
     detail.insert("recipients".into(), total.into());
-    match door.start(job, None, detail) {
+    match door.tasks.start(&door.engine, job, None, detail) {
         Ok(id) => {
             reservation.settle(Adding::Task(id));
             let id: u64 = id.as_str().parse().expect("ids are numbers");

@@ -3,7 +3,8 @@
 #   install-venv.sh PACKAGE VERSION ID [MODULE]
 # Installs PyPI PACKAGE, pinned to VERSION, into its own virtualenv under
 # ${CNODE_INTEROP_HOME:-$HOME/.cache/cnode-interop}/ID/venv; run-venv.sh uses that interpreter.
-# MODULE (default ID) is what `import` names; its __version__ tells the installed version.
+# MODULE (default ID) is what `import` names; the installed version is read from PACKAGE's
+# metadata (a module's own __version__ is not always a string: fast_bitrix24's is a submodule).
 # Idempotent: a venv that already has the pinned version is left alone.
 set -euo pipefail
 
@@ -14,7 +15,8 @@ MODULE=${4:-$ID}
 HOME_DIR="${CNODE_INTEROP_HOME:-$HOME/.cache/cnode-interop}/$ID"
 VENV="$HOME_DIR/venv"
 
-if "$VENV/bin/python" -c "import sys, $MODULE; sys.exit($MODULE.__version__ != '$VERSION')" 2>/dev/null; then
+INSTALLED="import sys, $MODULE; from importlib.metadata import version; sys.exit(version('$PACKAGE') != '$VERSION')"
+if "$VENV/bin/python" -c "$INSTALLED" 2>/dev/null; then
     exit 0
 fi
 
@@ -29,4 +31,5 @@ if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
     python3 -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$PACKAGE==$VERSION"
-"$VENV/bin/python" -c "import $MODULE; print('$MODULE', $MODULE.__version__, 'in $VENV')"
+"$VENV/bin/python" -c "$INSTALLED"
+"$VENV/bin/python" -c "from importlib.metadata import version; print('$PACKAGE', version('$PACKAGE'), 'in $VENV')"
