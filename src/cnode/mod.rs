@@ -18,7 +18,9 @@ use crate::engine::clock::Millis;
 use serde_json::{Map, Value};
 
 use crate::engine::scripted::Scripted;
-use crate::engine::task::{Door, JobRequest, Lifetime, Refusal, StatusCode, TaskId, TaskType};
+use crate::engine::task::{
+    Door, JobRequest, Lifetime, NextIn, Refusal, StatusCode, TaskId, TaskType,
+};
 use crate::engine::{Engine, NewTask};
 use status::Status;
 use task::{lock, InWorld, Job};
@@ -119,6 +121,7 @@ impl Node {
             pace: millis(self.config.step),
             outcome: outcome.map(|path| path.into_iter().map(Status::code).collect()),
             detail: Default::default(),
+            first_step: NextIn::Pace,
         };
         let start = |new: NewTask| {
             self.engine
@@ -234,6 +237,7 @@ impl crate::state::FrontDoor for Node {
             pace: millis(self.config.step),
             outcome: Some(path.unwrap_or_default()),
             detail,
+            first_step: NextIn::Pace,
         };
         self.engine
             .start(new, &mut task::random_task_id)

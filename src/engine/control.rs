@@ -215,8 +215,11 @@ impl Engine {
             let mut detail = task.info.to_map();
             detail.extend(info.unwrap_or_default());
             (task.task_type.dictating)(&mut path, &mut detail);
-            self.abandon(task, now);
-            task.job = Box::new(Scripted::new(task.task_type, path));
+            // A steerable job is told the path; any other gives back what it holds.
+            let job =
+                std::mem::replace(&mut task.job, Box::new(Scripted::replaced(task.task_type)));
+            let ctx = self.step_ctx(task.id, now, now);
+            task.job = Box::new(Scripted::dictate(job, path, &ctx));
             task.info.extend(detail);
             task.next_step_at = Some(now);
             self.advance(task, now);

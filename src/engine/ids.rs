@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::clock::Millis;
 use super::scripted::Scripted;
-use super::task::{Door, Job, Lifetime, StatusCode, TaskId, TaskType};
+use super::task::{Door, Job, Lifetime, NextIn, StatusCode, TaskId, TaskType};
 use super::{Engine, NewTask, StartError};
 
 /// A door's numbered tasks: their ids, how long they live and the door's pace, so that the
@@ -42,6 +42,7 @@ impl NumberedTasks {
             pace: self.pace,
             outcome,
             detail,
+            first_step: NextIn::Pace,
         };
         engine.start(new, &mut || self.ids.mint())
     }

@@ -12,6 +12,9 @@ pub mod store;
 pub mod task;
 pub mod ticker;
 
+#[cfg(test)]
+mod tests;
+
 pub use control::{ForceError, HistoryStep, OutcomeRule, RuleError, TaskDetail, TaskFilter};
 
 use std::collections::HashMap;
@@ -54,6 +57,9 @@ pub struct Engine {
     /// How tasks move: by type name, `door/*` for a front door's other types, `*` for all
     /// others; a task type nobody named moves at its door's pace.
     progressions: Mutex<HashMap<String, Progression>>,
+    /// Tasks steps started, with the time they were started at, waiting for the stepping
+    /// task to be let go.
+    spawned: Mutex<Vec<(Millis, task::Spawn)>>,
 }
 
 /// A task to start.
@@ -69,6 +75,8 @@ pub struct NewTask {
     pub outcome: Option<Vec<StatusCode>>,
     /// The detail document the task starts with.
     pub detail: serde_json::Map<String, serde_json::Value>,
+    /// When its first step comes (a schedule's run: at its planned time).
+    pub first_step: NextIn,
 }
 
 /// A task as its front door shows it at one instant.
@@ -127,6 +135,7 @@ impl Engine {
             stepping: Mutex::new(()),
             next_seq: AtomicU64::new(0),
             progressions: Mutex::new(HashMap::new()),
+            spawned: Mutex::new(Vec::new()),
         }
     }
 
@@ -148,6 +157,20 @@ impl Engine {
         &self,
         new: NewTask,
         mint: &mut dyn FnMut() -> TaskId,
+    ) -> Result<TaskId, StartError> {
+        let started = self.start_at(new, mint, self.clock.now(), true);
+        self.start_spawned_and_catch_up();
+        started
+    }
+
+    /// Starts a task created at `now`; `advance`: takes the steps already due at once (a
+    /// spawned task's are left to `catch_up`, in due order with everyone else's).
+    fn start_at(
+        &self,
+        new: NewTask,
+        mint: &mut dyn FnMut() -> TaskId,
+        now: Millis,
+        advance: bool,
     ) -> Result<TaskId, StartError> {
         // At the cap, a few expired tasks make room (the sweeper frees the rest).
         if self.store.len() >= self.config.max_tasks && self.sweep_up_to(64) == 0 {
@@ -176,13 +199,15 @@ impl Engine {
         });
         let first_step = match &outcome {
             Some(path) if path.is_empty() => NextIn::Never,
-            _ => NextIn::Pace,
+            _ => new.first_step,
         };
         let job: Box<dyn Job> = match outcome {
+            Some(path) if new.job.steerable() => {
+                Box::new(scripted::Scripted::steering(new.job, path))
+            }
             Some(path) => Box::new(scripted::Scripted::new(new.job.task_type(), path)),
             None => new.job,
         };
-        let now = self.clock.now();
         let progression = self.progression_of(job.task_type(), new.pace);
         let mut task = Task::new(
             mint(),
@@ -200,13 +225,36 @@ impl Engine {
             .insert(task, now, mint)
             .map_err(|KeyInUse| StartError::KeyInUse)?;
         self.store.with_task(id, now, |task| {
-            let ctx = self.step_ctx(task.id, now);
+            let ctx = self.step_ctx(task.id, now, now);
             task.job.start(&ctx);
             self.schedule(task, now, first_step);
-            self.advance(task, now);
+            if advance {
+                self.advance(task, now);
+            }
             self.keep_due(task);
         });
         Ok(id)
+    }
+
+    /// Starts the tasks steps have spawned, each at the time of the step that spawned it.
+    /// Answers whether there were any. Called once the stepping task is let go (a store
+    /// shard must not be taken twice).
+    fn start_spawned(&self) -> bool {
+        let spawned = std::mem::take(&mut *lock(&self.spawned));
+        let any = !spawned.is_empty();
+        for (at, mut spawn) in spawned {
+            if let Err(error) = self.start_at(spawn.task, &mut spawn.mint, at, false) {
+                log::warn!("a task a step started was refused: {error:?}");
+            }
+        }
+        any
+    }
+
+    /// After a step outside `catch_up`: spawned tasks start, and their due steps are taken.
+    fn start_spawned_and_catch_up(&self) {
+        if self.start_spawned() {
+            self.catch_up();
+        }
     }
 
     /// Takes every step that has come due, so every world is as it should be at this instant.
@@ -215,6 +263,7 @@ impl Engine {
     /// due earlier always sees the world before a step due later (two transfers from one
     /// wallet, a limit counted by both). One caller at a time does this.
     pub fn catch_up(&self) {
+        self.start_spawned();
         let now = self.clock.now();
         if self.due.earliest().is_none_or(|at| at > now) {
             return;
@@ -228,6 +277,8 @@ impl Engine {
                 self.step_once(task, now);
                 self.keep_due(task);
             });
+            // A spawned task's steps already due join the queue, to be taken in due order.
+            self.start_spawned();
         }
     }
 
@@ -244,7 +295,7 @@ impl Engine {
         if let Some(view) = settled? {
             return Some(view);
         }
-        self.store.with_task(id, now, |task| {
+        let polled = self.store.with_task(id, now, |task| {
             self.advance(task, now);
             if let Progression::PerPoll { polls } = task.progression {
                 if task.on_demand {
@@ -258,34 +309,40 @@ impl Engine {
             }
             self.keep_due(task);
             view(task, now)
-        })
+        });
+        self.start_spawned_and_catch_up();
+        polled
     }
 
     /// The task as it stands, moving nothing a poll would.
     pub fn task(&self, id: TaskId) -> Option<TaskView> {
         self.catch_up();
         let now = self.clock.now();
-        self.store.with_task(id, now, |task| {
+        let seen = self.store.with_task(id, now, |task| {
             self.advance(task, now);
             self.keep_due(task);
             view(task, now)
-        })
+        });
+        self.start_spawned_and_catch_up();
+        seen
     }
 
     /// Hands a request (cancel, end) to a task's job. `None`: no such task.
     pub fn request(&self, id: TaskId, request: JobRequest) -> Option<Result<(), Refusal>> {
         self.catch_up();
         let now = self.clock.now();
-        self.store.with_task(id, now, |task| {
+        let answer = self.store.with_task(id, now, |task| {
             self.advance(task, now);
-            let ctx = self.step_ctx(task.id, now);
+            let ctx = self.step_ctx(task.id, now, now);
             let outcome = task
                 .job
                 .on_request(request, task.status, &ctx)
                 .map(|step| self.apply(task, step, now));
             self.keep_due(task);
             outcome
-        })
+        });
+        self.start_spawned_and_catch_up();
+        answer
     }
 
     /// The current time as the wall clock shows it to clients.
@@ -297,11 +354,13 @@ impl Engine {
     pub fn task_history(&self, id: TaskId) -> Option<Vec<(StatusCode, Millis)>> {
         self.catch_up();
         let now = self.clock.now();
-        self.store.with_task(id, now, |task| {
+        let history = self.store.with_task(id, now, |task| {
             self.advance(task, now);
             self.keep_due(task);
             task.history().collect()
-        })
+        });
+        self.start_spawned_and_catch_up();
+        history
     }
 
     /// The live task of the front door tagged `door` that carries `key`.
@@ -343,7 +402,7 @@ impl Engine {
     /// Lets an unfinished task give back what it holds.
     fn abandon(&self, task: &mut Task, at: Millis) {
         if !task.is_final() {
-            task.job.abandon(&self.step_ctx(task.id, at));
+            task.job.abandon(&self.step_ctx(task.id, at, at));
         }
     }
 
@@ -362,7 +421,9 @@ impl Engine {
     /// Takes a task's next step if it is due by `now`.
     fn step_once(&self, task: &mut Task, now: Millis) {
         if let Some(due) = task.next_step_at.filter(|&due| due <= now) {
-            let step = task.job.next(task.status, &self.step_ctx(task.id, due));
+            let step = task
+                .job
+                .next(task.status, &self.step_ctx(task.id, due, now));
             self.apply(task, step, due);
         }
     }
@@ -374,7 +435,11 @@ impl Engine {
         }
     }
 
-    fn apply(&self, task: &mut Task, step: Step, at: Millis) {
+    fn apply(&self, task: &mut Task, mut step: Step, at: Millis) {
+        if !step.spawn.is_empty() {
+            let spawned = std::mem::take(&mut step.spawn);
+            lock(&self.spawned).extend(spawned.into_iter().map(|spawn| (at, spawn)));
+        }
         let next_in = step.next_in;
         let expires_at = task.expires_at;
         task.record(step, at);
@@ -390,6 +455,8 @@ impl Engine {
         task.on_demand = false;
         task.next_step_at = match (waiting, task.progression, next_in) {
             (false, _, _) => None,
+            // A schedule is kept whatever the progression: it is not a step.
+            (true, _, NextIn::At(when)) => Some(when.max(at)),
             (true, Progression::Immediate, _) => Some(at),
             (true, Progression::Timed { step_ms }, NextIn::Pace) => {
                 Some(at.saturating_add(step_ms))
@@ -427,10 +494,11 @@ impl Engine {
             .unwrap_or(Progression::Timed { step_ms: pace })
     }
 
-    fn step_ctx(&self, task_id: TaskId, at: Millis) -> StepCtx {
+    fn step_ctx(&self, task_id: TaskId, at: Millis, taken_at: Millis) -> StepCtx {
         StepCtx {
             task_id,
             at,
+            taken_at: taken_at.max(at),
             now: self.clock.wall(at),
         }
     }

@@ -172,6 +172,25 @@ pub trait Job: Send + Sync {
     fn counterparty(&self) -> Option<&str> {
         None
     }
+
+    /// Whether a dictated path (force, outcome rule) steers this job instead of setting it
+    /// aside: a job whose statuses mirror something in its world (ricloud's session), or
+    /// whose story goes on after a dictated failure (IntellectMoney's retries), says yes.
+    fn steerable(&self) -> bool {
+        false
+    }
+
+    /// The step into a status dictated from outside, with whatever that status means in
+    /// the job's world. Asked only of a steerable job.
+    fn steer(&mut self, to: StatusCode, ctx: &StepCtx) -> Step {
+        let _ = ctx;
+        Step::to(to)
+    }
+
+    /// The job a dictated path already steers, handed over to a new path.
+    fn take_steered(&mut self) -> Option<Box<dyn Job>> {
+        None
+    }
 }
 
 /// When a step is taken.
@@ -179,6 +198,9 @@ pub struct StepCtx {
     pub task_id: TaskId,
     /// The engine time the step is taken at (when it was due).
     pub at: Millis,
+    /// When the engine got round to it: `at`, or later when the clock jumped past several
+    /// due steps at once (a schedule that missed runs can tell).
+    pub taken_at: Millis,
     /// The same instant as a wall-clock time, for anything shown to clients.
     pub now: DateTime<Utc>,
 }
@@ -208,10 +230,13 @@ pub enum NextIn {
     After(Millis),
     /// Only when something else moves the task (a request, the end of a series).
     Never,
+    /// At this instant of the clock, whatever the progression: a schedule, not a step
+    /// (IntellectMoney's planned runs fire at their time even under manual progression).
+    At(Millis),
 }
 
 /// One move of a task: its new status, what it learnt (merged into the detail), its
-/// progress when the job says, and when the next move comes.
+/// progress when the job says, when the next move comes, and the tasks it starts.
 pub struct Step {
     pub status: StatusCode,
     pub info: Map<String, Value>,
@@ -219,6 +244,14 @@ pub struct Step {
     pub defaults: Map<String, Value>,
     pub progress: Option<u8>,
     pub next_in: NextIn,
+    /// Tasks this step starts, created at the step's time once the task is let go.
+    pub spawn: Vec<Spawn>,
+}
+
+/// A task a step starts (a schedule's next run), with the minter of its id.
+pub struct Spawn {
+    pub task: super::NewTask,
+    pub mint: Box<dyn FnMut() -> TaskId + Send>,
 }
 
 impl Step {
@@ -229,7 +262,14 @@ impl Step {
             defaults: Map::new(),
             progress: None,
             next_in: NextIn::Pace,
+            spawn: Vec::new(),
         }
+    }
+
+    /// Starts `task` at this step's time.
+    pub fn spawn(mut self, task: super::NewTask, mint: Box<dyn FnMut() -> TaskId + Send>) -> Step {
+        self.spawn.push(Spawn { task, mint });
+        self
     }
 
     pub fn with(mut self, key: &str, value: impl Into<Value>) -> Step {
@@ -410,6 +450,7 @@ impl Task {
 
     /// Applies a step taken at `at`.
     pub fn record(&mut self, step: Step, at: Millis) {
+        debug_assert!(step.spawn.is_empty(), "the engine takes the spawns first");
         let statuses = self.task_type.statuses;
         self.progress = if step.status == statuses.succeeded {
             100

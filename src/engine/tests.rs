@@ -1,0 +1,193 @@
+//! The engine's own mechanics on a toy door: schedules that start their next run (`Step::spawn`,
+//! `NextIn::At`, `StepCtx::taken_at`) and dictated paths that steer a job instead of setting
+//! it aside.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Map;
+
+use super::clock::{Clock, Millis};
+use super::task::{
+    as_dictated, Door, Job, Lifetime, NextIn, Progression, StatusCode, Step, StepCtx, TaskId,
+    TaskType, Vocabulary,
+};
+use super::{Engine, EngineConfig, NewTask};
+
+const DOOR: Door = Door {
+    name: "toy",
+    tag: 9,
+};
+const WAITING: StatusCode = StatusCode(0);
+const RUNNING: StatusCode = StatusCode(1);
+const DONE: StatusCode = StatusCode(2);
+const FAILED: StatusCode = StatusCode(3);
+const RETRYING: StatusCode = StatusCode(4);
+
+static VOCABULARY: Vocabulary = Vocabulary {
+    names: &["waiting", "running", "done", "failed", "retrying"],
+    finals: 1 << 2,
+    succeeded: DONE,
+    rising: None,
+    cancelled: DONE,
+};
+
+static RUN: TaskType = TaskType {
+    door: DOOR,
+    name: "toy.run",
+    statuses: &VOCABULARY,
+    dictated: |_, _| Map::new(),
+    dictating: as_dictated,
+};
+
+const PERIOD: Millis = 60_000;
+
+/// What the runs saw: (planned time, time the engine took the step).
+type Fired = Arc<Mutex<Vec<(Millis, Millis)>>>;
+
+/// A run planned at `at`: when it fires it plans the next one, a period later.
+struct Run {
+    at: Millis,
+    fired: Fired,
+    ids: Arc<AtomicU64>,
+    retried: bool,
+}
+
+fn run(at: Millis, fired: &Fired, ids: &Arc<AtomicU64>) -> NewTask {
+    NewTask {
+        job: Box::new(Run {
+            at,
+            fired: Arc::clone(fired),
+            ids: Arc::clone(ids),
+            retried: false,
+        }),
+        key: None,
+        lifetime: Lifetime::AfterEnd {
+            retention: 1_000_000_000,
+            max_age: 1_000_000_000,
+        },
+        pace: 1000,
+        outcome: None,
+        detail: Map::new(),
+        first_step: NextIn::At(at),
+    }
+}
+
+fn minter(ids: &Arc<AtomicU64>) -> Box<dyn FnMut() -> TaskId + Send> {
+    let ids = Arc::clone(ids);
+    Box::new(move || {
+        let n = ids.fetch_add(1, Ordering::Relaxed);
+        TaskId::new(DOOR, &n.to_string()).expect("a short id")
+    })
+}
+
+impl Job for Run {
+    fn task_type(&self) -> &'static TaskType {
+        &RUN
+    }
+
+    fn next(&mut self, current: StatusCode, ctx: &StepCtx) -> Step {
+        match current {
+            WAITING => {
+                self.fired.lock().unwrap().push((ctx.at, ctx.taken_at));
+                let next = run(self.at + PERIOD, &self.fired, &self.ids);
+                Step::to(RUNNING).spawn(next, minter(&self.ids))
+            }
+            FAILED if !self.retried => {
+                self.retried = true;
+                Step::to(RETRYING).next_in(NextIn::At(ctx.at + 5000))
+            }
+            _ => Step::to(DONE),
+        }
+    }
+
+    fn steerable(&self) -> bool {
+        true
+    }
+}
+
+fn engine() -> Engine {
+    Engine::new(
+        EngineConfig::default(),
+        Arc::new(Clock::frozen()),
+        vec![&RUN],
+    )
+}
+
+fn status(engine: &Engine, id: &str) -> &'static str {
+    let id = TaskId::new(DOOR, id).unwrap();
+    engine.task(id).expect("the run exists").status_name()
+}
+
+#[test]
+fn a_schedule_fires_every_missed_time_in_order_at_its_own_time() {
+    let engine = engine();
+    let fired = Fired::default();
+    let ids = Arc::new(AtomicU64::new(0));
+    let start = engine.clock().now();
+    let mut mint = minter(&ids);
+    engine
+        .start(run(start + PERIOD, &fired, &ids), &mut mint)
+        .unwrap();
+    assert!(fired.lock().unwrap().is_empty(), "not due yet");
+
+    engine
+        .clock()
+        .advance(Duration::from_millis(3 * PERIOD + 10));
+    engine.catch_up();
+    let now = engine.clock().now();
+    let fired = fired.lock().unwrap().clone();
+    let planned: Vec<Millis> = fired.iter().map(|&(at, _)| at).collect();
+    assert_eq!(
+        planned,
+        vec![start + PERIOD, start + 2 * PERIOD, start + 3 * PERIOD]
+    );
+    assert!(fired.iter().all(|&(_, taken)| taken == now), "{fired:?}");
+    // Three runs fired (and finished a pace later), the fourth waits for its time.
+    assert_eq!(engine.task_count(), 4);
+    assert_eq!(status(&engine, "0"), "done");
+    assert_eq!(status(&engine, "3"), "waiting");
+}
+
+#[test]
+fn a_schedule_fires_on_time_even_under_manual_progression() {
+    let engine = engine();
+    engine.set_progression("*", Progression::Manual);
+    let fired = Fired::default();
+    let ids = Arc::new(AtomicU64::new(0));
+    let start = engine.clock().now();
+    engine
+        .start(run(start + PERIOD, &fired, &ids), &mut minter(&ids))
+        .unwrap();
+    engine.clock().advance(Duration::from_millis(PERIOD));
+    assert_eq!(status(&engine, "0"), "running", "fired at its time");
+    engine.clock().advance(Duration::from_millis(10 * PERIOD));
+    assert_eq!(
+        status(&engine, "0"),
+        "running",
+        "the step waits to be taken"
+    );
+}
+
+#[test]
+fn a_steered_job_is_told_the_dictated_status_and_goes_on_by_itself() {
+    let engine = engine();
+    let fired = Fired::default();
+    let ids = Arc::new(AtomicU64::new(0));
+    let start = engine.clock().now();
+    engine
+        .start(run(start, &fired, &ids), &mut minter(&ids))
+        .unwrap();
+    assert_eq!(status(&engine, "0"), "running");
+    let id = TaskId::new(DOOR, "0").unwrap();
+    engine.force(id, &["failed".into()], None, None).unwrap();
+    assert_eq!(status(&engine, "0"), "failed");
+    // The job takes over after the path: a pace later it plans its retry, 5 s after that.
+    engine.clock().advance(Duration::from_millis(1000));
+    assert_eq!(status(&engine, "0"), "retrying");
+    engine.clock().advance(Duration::from_millis(4999));
+    assert_eq!(status(&engine, "0"), "retrying");
+    engine.clock().advance(Duration::from_millis(1));
+    assert_eq!(status(&engine, "0"), "done");
+}
