@@ -14,6 +14,7 @@ pub mod config;
 pub mod engine;
 pub mod faults;
 pub mod http;
+pub mod intellectmoney;
 pub mod journal;
 pub mod mobizon;
 pub mod rate;

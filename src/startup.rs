@@ -14,6 +14,7 @@ use crate::cnode::Node;
 use crate::config::Settings;
 use crate::engine::clock::Clock;
 use crate::engine::{ticker, Engine};
+use crate::intellectmoney::IntellectMoney;
 use crate::journal::Journal;
 use crate::mobizon::Mobizon;
 use crate::state::AppState;
@@ -37,6 +38,7 @@ impl Emulator {
         let types = crate::cnode::task::TaskKind::task_types()
             .chain(Mobizon::task_types())
             .chain(Bitrix24::task_types())
+            .chain(IntellectMoney::task_types())
             .collect();
         let engine = Arc::new(Engine::new(settings.engine, clock, types));
         let world = &settings.world;
@@ -52,6 +54,11 @@ impl Emulator {
                 engine.clone(),
                 settings.bitrix24,
                 &world.bitrix24,
+            )),
+            intellectmoney: Arc::new(IntellectMoney::new(
+                engine.clone(),
+                settings.intellectmoney,
+                &world.intellectmoney,
             )),
             engine: engine.clone(),
             ops: settings.ops,
@@ -211,6 +218,11 @@ pub fn routes(config: &mut web::ServiceConfig, admin: bool, doors: &crate::confi
     }));
     config.service(web::scope("/rest").configure(if doors.bitrix24 {
         crate::bitrix24::http::routes
+    } else {
+        switched_off
+    }));
+    config.service(web::scope("/personal").configure(if doors.intellectmoney {
+        crate::intellectmoney::http::routes
     } else {
         switched_off
     }));

@@ -13,6 +13,7 @@ use crate::cnode::Node;
 use crate::engine::task::{Door, StatusCode, TaskId, TaskType};
 use crate::engine::Engine;
 use crate::faults::Faults;
+use crate::intellectmoney::IntellectMoney;
 use crate::journal::Journal;
 use crate::mobizon::Mobizon;
 
@@ -22,6 +23,7 @@ pub struct AppState {
     pub node: Arc<Node>,
     pub bitrix24: Arc<Bitrix24>,
     pub mobizon: Arc<Mobizon>,
+    pub intellectmoney: Arc<IntellectMoney>,
     pub ops: OpsConfig,
     pub parse_limits: ParseLimits,
     pub max_body: usize,
@@ -71,8 +73,13 @@ pub trait FrontDoor: Send + Sync {
 
 impl AppState {
     /// Every front door, CNode first.
-    pub fn front_doors(&self) -> [&dyn FrontDoor; 3] {
-        [&*self.node, &*self.mobizon, &*self.bitrix24]
+    pub fn front_doors(&self) -> [&dyn FrontDoor; 4] {
+        [
+            &*self.node,
+            &*self.mobizon,
+            &*self.bitrix24,
+            &*self.intellectmoney,
+        ]
     }
 
     /// The front door the admin API names (`frontDoor`); CNode when none is named.

@@ -71,6 +71,10 @@ impl Settings {
                 pace: std::time::Duration::ZERO,
                 ..Default::default()
             },
+            intellectmoney: crate::intellectmoney::Config {
+                pace: std::time::Duration::ZERO,
+                ..Default::default()
+            },
             ..Settings::default()
         }
     }

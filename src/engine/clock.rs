@@ -26,7 +26,13 @@ pub struct Clock {
     version: AtomicU64,
     /// Bumped on every freeze, resume or advance, so sleepers can recompute their deadlines.
     moved: watch::Sender<u64>,
+    /// The latest advances, (from, to): a step due inside one was passed over by a jump,
+    /// not reached by time going by (IntellectMoney's FireOnSkip tells the two apart).
+    jumps: Mutex<std::collections::VecDeque<(Millis, Millis)>>,
 }
+
+/// Advances remembered: enough for every step still due, since every read catches up.
+const JUMPS_KEPT: usize = 256;
 
 const RUNNING: Millis = Millis::MAX;
 
@@ -68,6 +74,7 @@ impl Clock {
             changing: Mutex::new(()),
             version: AtomicU64::new(0),
             moved: watch::channel(0).0,
+            jumps: Mutex::default(),
         }
     }
 
@@ -121,7 +128,12 @@ impl Clock {
 
     pub fn advance(&self, by: Duration) {
         let by = Millis::try_from(by.as_millis()).unwrap_or(RUNNING - 1);
+        let mut jump = (0, 0);
         self.change(|| {
+            let from = match self.frozen_at.load(SeqCst) {
+                RUNNING => self.running_now(),
+                at => at,
+            };
             match self.frozen_at.load(SeqCst) {
                 RUNNING => self
                     .offset
@@ -132,7 +144,24 @@ impl Clock {
                     self.frozen_at.swap(to, SeqCst)
                 }
             };
+            jump = (from, from.saturating_add(by).min(RUNNING - 1));
         });
+        let mut jumps = self.jumps.lock().unwrap_or_else(|p| p.into_inner());
+        jumps.push_back(jump);
+        if jumps.len() > JUMPS_KEPT {
+            jumps.pop_front();
+        }
+    }
+
+    /// Where the advance that passed over `at` landed, if one did (`at` strictly inside
+    /// it); `None` when time reached `at` by going by, or a jump landed right on it.
+    pub fn jumped_over(&self, at: Millis) -> Option<Millis> {
+        let jumps = self.jumps.lock().unwrap_or_else(|p| p.into_inner());
+        jumps
+            .iter()
+            .rev()
+            .find(|&&(from, to)| from < at && at < to)
+            .map(|&(_, to)| to)
     }
 
     /// Applies a change, one at a time, marked so that readers never see half of it.

@@ -421,9 +421,10 @@ impl Engine {
     /// Takes a task's next step if it is due by `now`.
     fn step_once(&self, task: &mut Task, now: Millis) {
         if let Some(due) = task.next_step_at.filter(|&due| due <= now) {
+            let taken_at = self.clock.jumped_over(due).unwrap_or(due);
             let step = task
                 .job
-                .next(task.status, &self.step_ctx(task.id, due, now));
+                .next(task.status, &self.step_ctx(task.id, due, taken_at));
             self.apply(task, step, due);
         }
     }

@@ -198,8 +198,9 @@ pub struct StepCtx {
     pub task_id: TaskId,
     /// The engine time the step is taken at (when it was due).
     pub at: Millis,
-    /// When the engine got round to it: `at`, or later when the clock jumped past several
-    /// due steps at once (a schedule that missed runs can tell).
+    /// When it is taken as far as the world can tell: `at`, or where the clock landed when
+    /// an advance jumped over `at` (a schedule can tell the times it missed). The same
+    /// whoever takes the step, and whenever.
     pub taken_at: Millis,
     /// The same instant as a wall-clock time, for anything shown to clients.
     pub now: DateTime<Utc>,

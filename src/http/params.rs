@@ -423,7 +423,7 @@ fn boundary(content_type: &str) -> Option<String> {
 }
 
 /// One form component: `+` is a space, `%XX` a byte; the result must be UTF-8.
-fn decode_component(raw: &[u8]) -> Result<String, ParamsError> {
+pub(crate) fn decode_component(raw: &[u8]) -> Result<String, ParamsError> {
     let mut bytes = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {

@@ -17,6 +17,7 @@ mod exchanges;
 mod expiry;
 mod faults;
 mod holdings;
+mod intellectmoney;
 mod interop;
 mod journey;
 mod layers;

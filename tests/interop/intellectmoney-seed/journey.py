@@ -593,16 +593,15 @@ def journey(base_url, work_dir):
 
     # 7. recurring/deactivate of the source invoice: true, and the PHP operation, still Enable,
     # is Disable too.
-    check(f"operation {other} before deactivate", "Enable", operation_list(
-        f"get {other}", ok_result(f"get {other}", cs.send(
-            GET, [("UserToken", SEED_TOKEN), ("Take", "5"), ("Operation", other)],
-            scheduler_sign({"UserToken": SEED_TOKEN, "Take": "5", "Operation": other}), "get-other")), 1)[0]
-        .get("CronOperationState"))
+    other_query = [("UserToken", SEED_TOKEN), ("Skip", "0"), ("Take", "5"), ("Operation", other)]
+    other_sign = scheduler_sign(dict(other_query))
+    [item] = operation_list(f"get {other} before deactivate", ok_result(
+        f"get {other} before deactivate", cs.send(GET, other_query, other_sign, "get-other")), 1)
+    check(f"get {other} before deactivate: CronOperationState", "Enable", item.get("CronOperationState"))
     deactivate = [("UserToken", token), ("SourceInvoiceId", INVOICE)]
     answer = cs.send(DEACTIVATE, deactivate, sign([token, INVOICE, SECRET]), "deactivate", "dotnet")
     check("deactivate: Result", True, ok_result("deactivate", answer, state_inside=False))
-    other_query = [("UserToken", SEED_TOKEN), ("Skip", "0"), ("Take", "5"), ("Operation", other)]
-    answer = php.send(GET, seed_postfields(other_query), scheduler_sign(dict(other_query)), "get-other")
+    answer = php.send(GET, seed_postfields(other_query), other_sign, "get-other")
     [item] = operation_list(f"get {other} after deactivate (PHP)", ok_result(
         f"get {other} after deactivate (PHP)", answer), 1)
     check_operation(f"get {other} after deactivate (PHP)", item, operation=other, enabled=False,

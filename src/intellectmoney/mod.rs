@@ -1,0 +1,304 @@
+//! The IntellectMoney front door (seed 003, dialects.md §3): the Personal API's scheduled
+//! operations under `/personal/{group}/{method}`: `scheduler/getScheduledOperationData`,
+//! `scheduler/setScheduledOperationData`, `recurring/deactivate` and `user/getUserToken`,
+//! each checked by its `Authorization: Bearer`, `UserToken` and `Sign`, answered with
+//! `OperationState` and `Result` (HTTP 200), as JSON or XML.
+//!
+//! An operation lives in the door's world (`schedule.rs`); its executions are engine tasks
+//! (`run.rs`) that fire on the virtual clock per its plans (`plan.rs`).
+
+pub mod fields;
+pub mod http;
+mod methods;
+pub mod plan;
+mod reply;
+pub mod run;
+pub mod schedule;
+pub mod sign;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::FixedOffset;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::engine::clock::{millis, Millis};
+use crate::engine::task::{Door, Lifetime, StatusCode, TaskId, TaskType};
+use crate::engine::{Engine, NewTask};
+use run::Runs;
+use schedule::Schedule;
+
+pub const DOOR: Door = Door {
+    name: "intellectmoney",
+    tag: 4,
+};
+
+/// Issued user tokens kept at most (the oldest are forgotten first).
+const MAX_USER_TOKENS: usize = 100_000;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// How long one execution takes (its one step).
+    pub pace: Duration,
+    /// How long a finished run can still be seen through the admin API.
+    pub run_retention: Duration,
+    /// How long an issued `UserToken` is accepted.
+    pub user_token_ttl: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            pace: Duration::from_secs(1),
+            run_retention: Duration::from_secs(30 * 24 * 3600),
+            user_token_ttl: Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
+/// The answer's format when the request's `Accept` does not say.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    #[default]
+    Json,
+    Xml,
+}
+
+/// The world file's `[intellectmoney]` section (dialects.md 3.5).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorldSection {
+    /// Accepted `Authorization: Bearer` tokens; empty: any non-empty token.
+    pub bearer_tokens: Vec<String>,
+    /// The `SignSecretKey` every `Sign` is computed with.
+    pub sign_secret: String,
+    /// Check `Sign` (the default: the point of this door); off for tests that do not care.
+    pub sign: bool,
+    /// Logins `getUserToken` accepts, with their passwords.
+    pub logins: std::collections::BTreeMap<String, String>,
+    /// `UserToken`s valid from the start, for ever (the seed's example token by default).
+    pub user_tokens: Vec<String>,
+    pub eshop_id: u64,
+    /// The zone dates are shown in and cron plans are read in.
+    pub zone: String,
+    pub default_format: Format,
+    /// Source invoices that exist (paid, recurring activated); empty: any well-formed one.
+    pub invoices: Vec<u64>,
+    /// Source invoices whose card declines every charge: their runs fail (and are retried).
+    pub declined: Vec<u64>,
+}
+
+impl Default for WorldSection {
+    fn default() -> WorldSection {
+        WorldSection {
+            bearer_tokens: Vec::new(),
+            sign_secret: "mySignSecretKey".into(),
+            sign: true,
+            logins: [("demo".to_owned(), "demo".to_owned())].into(),
+            user_tokens: Vec::new(),
+            eshop_id: 450_000,
+            zone: "+03:00".into(),
+            default_format: Format::Json,
+            invoices: Vec::new(),
+            declined: Vec::new(),
+        }
+    }
+}
+
+impl WorldSection {
+    /// The zone, read once; a world file with a bad one is refused when it is loaded.
+    pub fn zone(&self) -> Result<FixedOffset, String> {
+        self.zone
+            .parse::<FixedOffset>()
+            .map_err(|e| format!("intellectmoney.zone {:?}: {e}", self.zone))
+    }
+}
+
+pub struct IntellectMoney {
+    engine: Arc<Engine>,
+    config: Config,
+    world: WorldSection,
+    zone: FixedOffset,
+    runs: Arc<Runs>,
+    /// Issued `UserToken`s with when they stop being accepted (`None`: never).
+    user_tokens: Mutex<indexmap::IndexMap<String, Option<Millis>>>,
+}
+
+impl IntellectMoney {
+    pub fn new(engine: Arc<Engine>, config: Config, world: &WorldSection) -> IntellectMoney {
+        let zone = world
+            .zone()
+            .unwrap_or_else(|_| FixedOffset::east_opt(3 * 3600).expect("+03:00"));
+        let runs = Arc::new(Runs {
+            schedule: Arc::new(Schedule::default()),
+            zone,
+            declined: world.declined.clone(),
+            lifetime: Lifetime::AfterEnd {
+                retention: millis(config.run_retention),
+                // A run waits for its planned time, however far ahead that is.
+                max_age: 100 * 365 * 24 * 3600 * 1000,
+            },
+            pace: millis(config.pace),
+        });
+        let door = IntellectMoney {
+            engine,
+            config,
+            world: world.clone(),
+            zone,
+            runs,
+            user_tokens: Mutex::default(),
+        };
+        door.issue_world_tokens();
+        door
+    }
+
+    pub fn task_types() -> impl Iterator<Item = &'static TaskType> {
+        std::iter::once(&run::RUN)
+    }
+
+    fn tokens(&self) -> MutexGuard<'_, indexmap::IndexMap<String, Option<Millis>>> {
+        self.user_tokens
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn issue_world_tokens(&self) {
+        let mut tokens = self.tokens();
+        tokens.clear();
+        for token in &self.world.user_tokens {
+            tokens.insert(token.clone(), None);
+        }
+    }
+
+    /// A new `UserToken`, accepted for the configured time.
+    fn issue_user_token(&self) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+";
+        let token: String = (0..64)
+            .map(|_| char::from(ALPHABET[fastrand::usize(..ALPHABET.len())]))
+            .collect();
+        let until = self
+            .engine
+            .clock()
+            .now()
+            .saturating_add(millis(self.config.user_token_ttl));
+        let mut tokens = self.tokens();
+        tokens.insert(token.clone(), Some(until));
+        while tokens.len() > MAX_USER_TOKENS {
+            tokens.shift_remove_index(0);
+        }
+        token
+    }
+
+    fn user_token_valid(&self, token: &str) -> bool {
+        let now = self.engine.clock().now();
+        self.tokens()
+            .get(token)
+            .is_some_and(|until| until.is_none_or(|until| now < until))
+    }
+
+    /// The instant now on both clocks: wall time for plans, engine time for the schedule.
+    fn now(&self) -> (chrono::DateTime<chrono::Utc>, Millis) {
+        let at = self.engine.clock().now();
+        (self.engine.clock().wall(at), at)
+    }
+
+    /// Starts a run of `operation` at its next planned time after now, if it has one.
+    fn plan_next_run(&self, operation: uuid::Uuid) {
+        let Some(operation) = self.runs.schedule.get(operation) else {
+            return;
+        };
+        let (now, _) = self.now();
+        if !operation.runs_at(now, self.zone) {
+            return;
+        }
+        let next = operation
+            .settings
+            .repeat
+            .plan
+            .next_after(now, self.zone, operation.created);
+        let Some(next) = next.filter(|&next| operation.runs_at(next, self.zone)) else {
+            return;
+        };
+        let task = self.runs.planned(operation.id, next, self.now());
+        if let Err(error) = self.engine.start(task, &mut run::mint) {
+            log::warn!("intellectmoney: a planned run was refused: {error:?}");
+        }
+    }
+
+    /// Cancels the run waiting for the operation's next planned time, if any.
+    fn cancel_next_run(&self, operation: uuid::Uuid) {
+        let next = self
+            .runs
+            .schedule
+            .get(operation)
+            .and_then(|operation| operation.next_run);
+        if let Some(id) = next {
+            self.engine
+                .request(id, crate::engine::task::JobRequest::Cancel);
+        }
+    }
+}
+
+impl crate::state::FrontDoor for IntellectMoney {
+    fn door(&self) -> Door {
+        DOOR
+    }
+
+    /// A run: of the operation the detail names (`operation`), or of none.
+    fn start_dictated(
+        &self,
+        task_type: &'static TaskType,
+        path: Option<Vec<StatusCode>>,
+        mut detail: Map<String, Value>,
+    ) -> Result<TaskId, String> {
+        debug_assert!(task_type == &run::RUN);
+        let (now, now_ms) = self.now();
+        let operation = detail
+            .get("operation")
+            .and_then(Value::as_str)
+            .and_then(|id| id.parse::<uuid::Uuid>().ok())
+            .filter(|&id| self.runs.schedule.get(id).is_some());
+        let mut task: NewTask = match operation {
+            Some(operation) => self.runs.planned(operation, now, (now, now_ms)),
+            None => NewTask {
+                job: self.runs.standalone(now),
+                key: None,
+                lifetime: self.runs.lifetime,
+                pace: self.runs.pace,
+                outcome: None,
+                detail: Map::new(),
+                first_step: crate::engine::task::NextIn::Pace,
+            },
+        };
+        task.detail.append(&mut detail);
+        task.outcome = path;
+        self.engine
+            .start(task, &mut run::mint)
+            .map_err(|e| format!("{e:?}"))
+    }
+
+    fn parse_id(&self, text: &str) -> Option<TaskId> {
+        let guid = text.parse::<uuid::Uuid>().ok()?;
+        TaskId::new(DOOR, &guid.hyphenated().to_string())
+    }
+
+    fn world(&self) -> Value {
+        let mut world = serde_json::to_value(&self.world).unwrap_or(Value::Null);
+        world["operations"] = self.runs.schedule.len().into();
+        world["userTokens"] = self.tokens().len().into();
+        world
+    }
+
+    fn reset_world(&self) {
+        self.engine.end_unfinished(DOOR.name, "the world was reset");
+        self.runs.schedule.clear();
+        self.issue_world_tokens();
+    }
+
+    fn reset(&self) {
+        self.runs.schedule.clear();
+        self.issue_world_tokens();
+    }
+}
