@@ -148,6 +148,8 @@ struct TaskQuery {
     status: Option<String>,
     finished: Option<bool>,
     unique_transfer_id: Option<String>,
+    /// IntellectMoney: the runs of one scheduled operation.
+    operation: Option<String>,
     created_before: Option<DateTime<Utc>>,
     created_after: Option<DateTime<Utc>>,
     offset: Option<usize>,
@@ -175,6 +177,11 @@ async fn list_tasks(req: HttpRequest, state: web::Data<AppState>) -> Answer {
         status: query.status.clone(),
         finished: query.finished,
         key: query.unique_transfer_id.clone(),
+        detail: query
+            .operation
+            .iter()
+            .map(|id| ("operation".to_owned(), id.clone()))
+            .collect(),
         created_before: query.created_before,
         created_after: query.created_after,
     };

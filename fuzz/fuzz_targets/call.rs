@@ -2,8 +2,9 @@
 //! one engine on a frozen clock: every input gets a reply, a fault or the service's own
 //! error, never a panic.
 //!
-//! The first byte picks the door: `m` Mobizon, `b` Bitrix24, then a request as the door
-//! fixtures write it (`METHOD /path?query`, `Content-Type: ...`, a blank line, the body);
+//! The first byte picks the door: `m` Mobizon, `b` Bitrix24, `i` IntellectMoney, then a
+//! request as the door fixtures write it (`METHOD /path?query`, header lines, a blank line,
+//! the body);
 //! `c`, or anything else, CNode: the rest (or, for anything else, the whole input) is a
 //! SOAP envelope.
 #![no_main]
@@ -19,6 +20,7 @@ use cnode_emulator::cnode::world::WorldFile;
 use cnode_emulator::cnode::{CnodeConfig, Node};
 use cnode_emulator::engine::clock::Clock;
 use cnode_emulator::engine::{Engine, EngineConfig};
+use cnode_emulator::intellectmoney::{self, IntellectMoney};
 use cnode_emulator::mobizon::{self, Mobizon};
 use cnode_emulator::state::FrontDoor;
 use libfuzzer_sys::fuzz_target;
@@ -31,6 +33,7 @@ struct Doors {
     node: Node,
     mobizon: Mobizon,
     bitrix24: Bitrix24,
+    intellectmoney: IntellectMoney,
 }
 
 fn doors() -> &'static Doors {
@@ -40,6 +43,7 @@ fn doors() -> &'static Doors {
         let types = TaskKind::task_types()
             .chain(Mobizon::task_types())
             .chain(Bitrix24::task_types())
+            .chain(IntellectMoney::task_types())
             .collect();
         let engine = Arc::new(Engine::new(
             EngineConfig::default(),
@@ -72,6 +76,18 @@ fn doors() -> &'static Doors {
                 },
                 &world.bitrix24,
             ),
+            intellectmoney: IntellectMoney::new(
+                engine.clone(),
+                intellectmoney::Config {
+                    pace: instant,
+                    ..Default::default()
+                },
+                // Unsigned, so that inputs reach the methods (the Sign is checked apart).
+                &intellectmoney::WorldSection {
+                    sign: false,
+                    ..world.intellectmoney.clone()
+                },
+            ),
             engine,
         }
     })
@@ -85,10 +101,12 @@ fuzz_target!(|data: &[u8]| {
         doors.node.reset();
         FrontDoor::reset(&doors.mobizon);
         FrontDoor::reset(&doors.bitrix24);
+        FrontDoor::reset(&doors.intellectmoney);
     }
     match data.split_first() {
         Some((b'm', rest)) => mobizon_call(doors, rest),
         Some((b'b', rest)) => bitrix24_call(doors, rest),
+        Some((b'i', rest)) => intellectmoney_call(doors, rest),
         Some((b'c', rest)) => cnode_call(doors, rest),
         _ => cnode_call(doors, data),
     }
@@ -185,4 +203,57 @@ fn bitrix24_call(doors: &Doors, data: &[u8]) {
     let result = bitrix24::http::read(&doors.bitrix24, &request)
         .and_then(|(method, params)| bitrix24::methods::call(&doors.bitrix24, method, &params));
     drop(bitrix24::http::written(result, xml, None));
+}
+
+fn intellectmoney_call(doors: &Doors, data: &[u8]) {
+    let split = data.windows(2).position(|w| w == b"\n\n");
+    let (head, body) = match split {
+        Some(at) => (&data[..at], &data[at + 2..]),
+        None => (data, &b""[..]),
+    };
+    let Ok(head) = std::str::from_utf8(head) else {
+        return;
+    };
+    let mut lines = head.lines();
+    let Some(target) = lines.next().and_then(|line| line.split_once(' ')) else {
+        return;
+    };
+    let Some((group, method)) = target
+        .1
+        .strip_prefix("/personal/")
+        .and_then(|rest| rest.split_once('/'))
+    else {
+        return;
+    };
+    let headers: Vec<(&str, &str)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim(), value.trim()))
+        .collect();
+    let header = |wanted: &str| {
+        headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(wanted))
+            .map(|&(_, value)| value)
+    };
+    let request = intellectmoney::http::Request {
+        group,
+        method,
+        authorization: header("authorization"),
+        sign: header("sign"),
+        accept: header("accept"),
+    };
+    let door = &doors.intellectmoney;
+    let answer = match intellectmoney::http::check(door, &request, body) {
+        Ok((method, fields)) => {
+            let signature = method.signature();
+            drop(signature.verify(&fields, "mySignSecretKey", request.sign.unwrap_or("")));
+            method.serve(door, &fields)
+        }
+        Err(refused) => refused,
+    };
+    drop(intellectmoney::http::write(
+        &answer,
+        intellectmoney::Format::Xml,
+        450_000,
+    ));
 }

@@ -22,6 +22,8 @@ pub struct TaskFilter {
     pub finished: Option<bool>,
     /// The key the front door finds the task by (CNode's uniqueTransferId).
     pub key: Option<String>,
+    /// Top-level fields of the detail document, each equal to its text.
+    pub detail: Vec<(String, String)>,
     pub created_before: Option<DateTime<Utc>>,
     pub created_after: Option<DateTime<Utc>>,
 }
@@ -167,6 +169,7 @@ impl Engine {
                 .key
                 .as_deref()
                 .is_none_or(|k| task.key.as_deref() == Some(k))
+            && (filter.detail.is_empty() || detail_matches(&filter.detail, &task.info.to_map()))
             && filter.created_before.is_none_or(|t| created() < t)
             && filter.created_after.is_none_or(|t| created() > t)
     }
@@ -461,6 +464,15 @@ fn glob(pattern: &str, text: &str) -> bool {
         }
     }
     rest.is_empty()
+}
+
+/// Every wanted field is in the detail, as that text (a string's own, or a number's).
+fn detail_matches(wanted: &[(String, String)], detail: &Map<String, Value>) -> bool {
+    wanted.iter().all(|(key, text)| match detail.get(key) {
+        Some(Value::String(value)) => value == text,
+        Some(Value::Number(value)) => value.to_string() == *text,
+        _ => false,
+    })
 }
 
 #[cfg(test)]

@@ -9,9 +9,9 @@
 
 pub mod fields;
 pub mod http;
-mod methods;
+pub mod methods;
 pub mod plan;
-mod reply;
+pub mod reply;
 pub mod run;
 pub mod schedule;
 pub mod sign;

@@ -749,16 +749,16 @@ impl Period {
         let months = i128::from(now.year() - base.year()) * 12 + i128::from(now.month())
             - i128::from(base.month());
         // One period before the estimate is at or before `t`; a few steps find the first after.
-        let mut k = (months.div_euclid(i128::from(self.length)) - 1).max(k0);
-        for _ in 0..4 {
-            let total = u32::try_from(k.checked_mul(i128::from(self.length))?).ok()?;
-            let fire = from_local(base.checked_add_months(Months::new(total))?, zone)?;
-            if fire > t {
-                return Some(fire);
-            }
-            k += 1;
-        }
-        None
+        let first = (months.div_euclid(i128::from(self.length)) - 1).max(k0);
+        (first..first + 4)
+            .map_while(|k| self.month_fire(base, zone, k))
+            .find(|&fire| fire > t)
+    }
+
+    /// The k-th fire time of a month plan whose first is `base` (wall-clock in `zone`).
+    fn month_fire(&self, base: NaiveDateTime, zone: FixedOffset, k: i128) -> Option<DateTime<Utc>> {
+        let total = u32::try_from(k.checked_mul(i128::from(self.length))?).ok()?;
+        from_local(base.checked_add_months(Months::new(total))?, zone)
     }
 }
 

@@ -278,7 +278,13 @@ fn the_seeds_request_is_answered_and_bad_credentials_in_the_services_own_words()
 #[test]
 fn an_operation_fires_on_its_plan_and_a_disabled_one_never_does() {
     let emulator = emulator();
+    let other = create(&emulator, &[("RepeatPlan", "0 0 12 1/4 * ? *")]);
     let id = create(&emulator, &[("State", "1"), ("FireOnSkip", "1")]);
+    assert_eq!(
+        statuses(&emulator, &other),
+        ["Planned"],
+        "each operation's own runs"
+    );
     assert_eq!(get_operation(&emulator, &id)["LastExecDate"], Value::Null);
     assert_eq!(statuses(&emulator, &id), ["Planned"]);
 
