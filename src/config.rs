@@ -22,6 +22,7 @@ pub struct Settings {
     pub cnode: CnodeConfig,
     pub mobizon: crate::mobizon::Config,
     pub bitrix24: crate::bitrix24::Config,
+    pub ricloud: crate::ricloud::Config,
     /// Which front doors are served.
     pub doors: Doors,
     pub ops: OpsConfig,
@@ -55,6 +56,7 @@ impl Default for Settings {
             cnode: CnodeConfig::default(),
             mobizon: Default::default(),
             bitrix24: Default::default(),
+            ricloud: Default::default(),
             doors: Doors::default(),
             ops: OpsConfig::default(),
             max_body: 4 << 20,
@@ -77,6 +79,7 @@ pub struct Doors {
     pub cnode: bool,
     pub mobizon: bool,
     pub bitrix24: bool,
+    pub ricloud: bool,
 }
 
 impl Default for Doors {
@@ -85,12 +88,13 @@ impl Default for Doors {
             cnode: true,
             mobizon: true,
             bitrix24: true,
+            ricloud: true,
         }
     }
 }
 
 impl Doors {
-    pub const NAMES: &'static [&'static str] = &["cnode", "mobizon", "bitrix24"];
+    pub const NAMES: &'static [&'static str] = &["cnode", "mobizon", "bitrix24", "ricloud"];
 
     /// Every door but those named (`--off mobizon,bitrix24`).
     fn all_but(off: &[String]) -> Result<Doors, String> {
@@ -100,6 +104,7 @@ impl Doors {
                 "cnode" => doors.cnode = false,
                 "mobizon" => doors.mobizon = false,
                 "bitrix24" => doors.bitrix24 = false,
+                "ricloud" => doors.ricloud = false,
                 "" => {}
                 other => {
                     return Err(format!(
@@ -130,7 +135,7 @@ pub struct Cli {
     #[arg(long, env = "CNODE_TASK_TTL", value_name = "DURATION", default_value = "1h", value_parser = parse_duration)]
     pub task_ttl: Duration,
 
-    /// Front doors not to serve (comma-separated: cnode, mobizon, bitrix24); their paths answer 404.
+    /// Front doors not to serve (comma-separated: cnode, mobizon, bitrix24, ricloud); their paths answer 404.
     #[arg(long, env = "CNODE_OFF", value_name = "DOORS", value_delimiter = ',')]
     pub off: Vec<String>,
 
@@ -361,11 +366,12 @@ mod tests {
             Doors {
                 cnode: true,
                 mobizon: false,
-                bitrix24: false
+                bitrix24: false,
+                ricloud: true,
             }
         );
         assert!(settings.bitrix24.strict_rate && !settings.mobizon.strict_rate);
-        let cli = Cli::parse_from(["cnode-emulator", "--off", "ricloud"]);
+        let cli = Cli::parse_from(["cnode-emulator", "--off", "intellectmoney"]);
         assert!(cli
             .into_settings()
             .unwrap_err()

@@ -15,6 +15,7 @@ use crate::engine::Engine;
 use crate::faults::Faults;
 use crate::journal::Journal;
 use crate::mobizon::Mobizon;
+use crate::ricloud::Ricloud;
 
 pub struct AppState {
     pub engine: Arc<Engine>,
@@ -22,6 +23,7 @@ pub struct AppState {
     pub node: Arc<Node>,
     pub bitrix24: Arc<Bitrix24>,
     pub mobizon: Arc<Mobizon>,
+    pub ricloud: Arc<Ricloud>,
     pub ops: OpsConfig,
     pub parse_limits: ParseLimits,
     pub max_body: usize,
@@ -71,8 +73,8 @@ pub trait FrontDoor: Send + Sync {
 
 impl AppState {
     /// Every front door, CNode first.
-    pub fn front_doors(&self) -> [&dyn FrontDoor; 3] {
-        [&*self.node, &*self.mobizon, &*self.bitrix24]
+    pub fn front_doors(&self) -> [&dyn FrontDoor; 4] {
+        [&*self.node, &*self.mobizon, &*self.bitrix24, &*self.ricloud]
     }
 
     /// The front door the admin API names (`frontDoor`); CNode when none is named.

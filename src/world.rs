@@ -19,4 +19,6 @@ pub struct WorldFile {
     pub mobizon: crate::mobizon::WorldSection,
     #[serde(default)]
     pub bitrix24: crate::bitrix24::WorldSection,
+    #[serde(default)]
+    pub ricloud: crate::ricloud::WorldSection,
 }
