@@ -246,7 +246,7 @@ impl Window {
     }
 
     pub fn contains(&self, at: usize) -> bool {
-        self.before.is_none_or(|b| at > b) && self.after.is_none_or(|a| at < a)
+        self.before.is_none_or(|b| at < b) && self.after.is_none_or(|a| at > a)
     }
 }
 

@@ -67,7 +67,9 @@ impl Ricloud {
         }?;
         let detail: serde_json::Map<String, Value> =
             serde_json::from_str(&view.detail).unwrap_or_default();
-        if view.status == SUSPENDED && detail.get("waiting") == Some(&Value::Bool(true)) {
+        // Waiting on its session (the job marks such a task `waiting`; a dictated
+        // `suspended` is not): the session's end may only be seen now, by this read.
+        if view.status == SUSPENDED && detail.contains_key("waiting") {
             self.wake(entry);
         }
         let history = self.engine.task_history(id)?;
@@ -94,7 +96,9 @@ impl Ricloud {
         })
     }
 
-    /// Moves on a poll's task that parked waiting for its session, now the session has ended.
+    /// Moves on a poll's task waiting for its session, once the session has ended: its own
+    /// next look may be far off (its waits double), or never come (parked at an instant it
+    /// had looked at already), and a forced init is seen only by the door's reads.
     fn wake(&self, entry: &Entry) {
         let session = entry
             .attrs
