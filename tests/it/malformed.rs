@@ -38,6 +38,9 @@ struct Case {
     method: Option<String>,
     path: Option<String>,
     content_type: Option<String>,
+    /// More request headers (ricloud's `Authorization: Token ...`).
+    #[serde(default)]
+    headers: std::collections::BTreeMap<String, String>,
     declared_length: Option<usize>,
     #[serde(default)]
     delivery: Delivery,
@@ -191,6 +194,9 @@ fn send(emulator: &Emulator, case: &Case) -> HttpReply {
         Some("") => {}
         Some(declared) => head.push_str(&format!("Content-Type: {declared}\r\n")),
         None => head.push_str("Content-Type: text/xml; charset=utf-8\r\n"),
+    }
+    for (name, value) in &case.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
     }
     let length = case.declared_length.unwrap_or(body.len());
     if method != "GET" {
