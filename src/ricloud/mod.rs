@@ -15,7 +15,7 @@ pub mod reply;
 mod results;
 mod sessions;
 pub mod task;
-mod tasks;
+pub mod tasks;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
