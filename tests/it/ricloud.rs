@@ -232,12 +232,12 @@ fn the_integration_journey_moves_on_the_clock_to_results_and_their_acknowledgeme
     assert!(acked["date_consumed"].is_string());
     assert_eq!(
         ids_of(&get(&emulator, "/results")),
-        [second.clone()],
+        [second.as_str()],
         "consumed: hidden"
     );
     assert_eq!(
         ids_of(&get(&emulator, "/results?state=consumed")),
-        [first.clone()]
+        [first.as_str()]
     );
     let (status, many) = post(&emulator, "/results/ack", json!({"ids": [second]}));
     assert_eq!((status, many["resource"].clone()), (200, json!("list")));
@@ -652,7 +652,7 @@ fn a_forced_failure_shows_its_error_and_admin_tasks_are_listed() {
     assert_eq!(status, 201, "{created}");
     let task_id = created["id"].as_str().unwrap().to_owned();
     let listed = get(&emulator, "/tasks?type=data");
-    assert_eq!(ids_of(&listed), [task_id.clone()]);
+    assert_eq!(ids_of(&listed), [task_id.as_str()]);
     assert_eq!(listed["data"][0]["target"], "messages.sms");
     emulator.advance(Duration::from_secs(1));
     assert_eq!(
