@@ -3,8 +3,8 @@
 # measured in one run. Run by hand, never in CI:  bench/http.sh [DURATION] [CONNECTIONS]
 # Needs wrk (Debian package `wrk`). Prints, in order:
 #   1. each front door's status call on a live task (CNode getTaskStatus, Mobizon
-#      taskqueue/getStatus, Bitrix24 configuration.import.get): requests/s and p99 of each, and
-#      the ratio emulator / bare;
+#      taskqueue/getStatus, Bitrix24 configuration.import.get, ricloud GET /tasks/{id}):
+#      requests/s and p99 of each, and the ratio emulator / bare;
 #   2. a mix of startLogin and polling (each login followed by 4 polls of its task): the same;
 #   3. RSS per live task with a million tasks in the store;
 #   4. getTaskStatus p99 while those million tasks expire at once and are swept.
@@ -82,6 +82,13 @@ echo "1c. Bitrix24 configuration.import.get (JSON through a webhook) on a live p
 bitrix24_rps=$(CONTENT_TYPE=application/json REQUEST_PATH=/rest/1/abc123/configuration.import.get \
   run bitrix24 "$emulator_addr" bench/post.lua "$work/bitrix24.json")
 ratio "$bitrix24_rps" "$bare"
+
+ricloud=$(admin POST /tasks '{"frontDoor": "ricloud", "type": "data", "path": ["processing"]}' \
+  | sed -n 's/.*"id":"\([0-9a-f-]*\)".*/\1/p')
+echo "1d. ricloud GET /tasks/{id} (Authorization: Token) on a live task" >&2
+ricloud_rps=$(AUTHORIZATION="Token bench" REQUEST_PATH="/tasks/$ricloud" \
+  run ricloud "$emulator_addr" bench/get.lua /dev/null)
+ratio "$ricloud_rps" "$bare"
 
 echo "2. startLogin, then 4 polls of its task, over and over" >&2
 mix=$(run mix "$emulator_addr" bench/mix.lua "$work/poll.xml")

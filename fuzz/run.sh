@@ -11,12 +11,12 @@ mkdir -p "corpus/$target" "seeds"
 # The golden exchanges are the seed corpus, flattened into one folder: CNode's envelopes
 # as they are (the `call` target also reads them behind a `c`), and the other front doors'
 # requests behind the byte that picks their door in `call` (`m` Mobizon, `b` Bitrix24,
-# `i` IntellectMoney).
+# `r` ricloud, `i` IntellectMoney).
 for f in ../fixtures/cnode/exchanges/*/*.xml; do
     cp "$f" "seeds/$(basename "$(dirname "$f")")-$(basename "$f")"
 done
 if [ "$target" = call ]; then
-    for door in mobizon bitrix24 intellectmoney; do
+    for door in mobizon bitrix24 ricloud intellectmoney; do
         for f in ../fixtures/$door/exchanges/*/*.request.http; do
             { printf '%s' "${door:0:1}"; cat "$f"; } >"seeds/$door-$(basename "$(dirname "$f")")-$(basename "$f")"
         done

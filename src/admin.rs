@@ -117,7 +117,7 @@ struct DoorQuery {
 fn front_door<'s>(state: &'s AppState, name: Option<&str>) -> Result<&'s dyn FrontDoor, Problem> {
     state.front_door(name).ok_or_else(|| {
         bad_request(format!(
-            "no front door \"{}\" (cnode, mobizon, bitrix24)",
+            "no front door \"{}\" (cnode, mobizon, bitrix24, ricloud)",
             name.unwrap_or_default()
         ))
     })

@@ -23,6 +23,7 @@ pub struct Settings {
     pub mobizon: crate::mobizon::Config,
     pub bitrix24: crate::bitrix24::Config,
     pub intellectmoney: crate::intellectmoney::Config,
+    pub ricloud: crate::ricloud::Config,
     /// Which front doors are served.
     pub doors: Doors,
     pub ops: OpsConfig,
@@ -57,6 +58,7 @@ impl Default for Settings {
             mobizon: Default::default(),
             bitrix24: Default::default(),
             intellectmoney: Default::default(),
+            ricloud: Default::default(),
             doors: Doors::default(),
             ops: OpsConfig::default(),
             max_body: 4 << 20,
@@ -80,6 +82,7 @@ pub struct Doors {
     pub mobizon: bool,
     pub bitrix24: bool,
     pub intellectmoney: bool,
+    pub ricloud: bool,
 }
 
 impl Default for Doors {
@@ -89,12 +92,14 @@ impl Default for Doors {
             mobizon: true,
             bitrix24: true,
             intellectmoney: true,
+            ricloud: true,
         }
     }
 }
 
 impl Doors {
-    pub const NAMES: &'static [&'static str] = &["cnode", "mobizon", "bitrix24", "intellectmoney"];
+    pub const NAMES: &'static [&'static str] =
+        &["cnode", "mobizon", "bitrix24", "ricloud", "intellectmoney"];
 
     /// Every door but those named (`--off mobizon,bitrix24`).
     fn all_but(off: &[String]) -> Result<Doors, String> {
@@ -105,6 +110,7 @@ impl Doors {
                 "mobizon" => doors.mobizon = false,
                 "bitrix24" => doors.bitrix24 = false,
                 "intellectmoney" => doors.intellectmoney = false,
+                "ricloud" => doors.ricloud = false,
                 "" => {}
                 other => {
                     return Err(format!(
@@ -135,7 +141,7 @@ pub struct Cli {
     #[arg(long, env = "CNODE_TASK_TTL", value_name = "DURATION", default_value = "1h", value_parser = parse_duration)]
     pub task_ttl: Duration,
 
-    /// Front doors not to serve (comma-separated: cnode, mobizon, bitrix24, intellectmoney); their paths answer 404.
+    /// Front doors not to serve (comma-separated: cnode, mobizon, bitrix24, ricloud, intellectmoney); their paths answer 404.
     #[arg(long, env = "CNODE_OFF", value_name = "DOORS", value_delimiter = ',')]
     pub off: Vec<String>,
 
@@ -368,6 +374,7 @@ mod tests {
                 mobizon: false,
                 bitrix24: false,
                 intellectmoney: true,
+                ricloud: true,
             }
         );
         assert!(settings.bitrix24.strict_rate && !settings.mobizon.strict_rate);

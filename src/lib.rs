@@ -1,6 +1,7 @@
 //! cnode-emulator: one task engine with several front doors, each a stand-in for a real
 //! asynchronous-task API under its real paths: Billon's Corporate Node (SOAP, [`cnode`]),
-//! Mobizon's Taskqueue ([`mobizon`]) and Bitrix24's `configuration.import.*` ([`bitrix24`]).
+//! Mobizon's Taskqueue ([`mobizon`]), Bitrix24's `configuration.import.*` ([`bitrix24`]) and
+//! Reincubate's ricloud API v3 ([`ricloud`]).
 //!
 //! A request travels one way: bytes → a front door's wire (envelope or form/JSON to a call)
 //! → its operations → the [`engine`] (tasks, clock) and the door's world → back out in the
@@ -18,6 +19,7 @@ pub mod intellectmoney;
 pub mod journal;
 pub mod mobizon;
 pub mod rate;
+pub mod ricloud;
 pub mod startup;
 pub mod state;
 pub mod testing;

@@ -17,6 +17,7 @@ use crate::engine::{ticker, Engine};
 use crate::intellectmoney::IntellectMoney;
 use crate::journal::Journal;
 use crate::mobizon::Mobizon;
+use crate::ricloud::Ricloud;
 use crate::state::AppState;
 
 pub struct Emulator {
@@ -39,6 +40,7 @@ impl Emulator {
             .chain(Mobizon::task_types())
             .chain(Bitrix24::task_types())
             .chain(IntellectMoney::task_types())
+            .chain(Ricloud::task_types())
             .collect();
         let engine = Arc::new(Engine::new(settings.engine, clock, types));
         let world = &settings.world;
@@ -59,6 +61,11 @@ impl Emulator {
                 engine.clone(),
                 settings.intellectmoney,
                 &world.intellectmoney,
+            )),
+            ricloud: Arc::new(Ricloud::new(
+                engine.clone(),
+                settings.ricloud,
+                &world.ricloud,
             )),
             engine: engine.clone(),
             ops: settings.ops,
@@ -226,6 +233,15 @@ pub fn routes(config: &mut web::ServiceConfig, admin: bool, doors: &crate::confi
     } else {
         switched_off
     }));
+    // ricloud lives at the root (ricloud-py joins its paths onto the base URL): each of its
+    // paths is a scope of its own, before CNode's catch-all.
+    for path in crate::ricloud::http::PATHS {
+        config.service(web::scope(path).configure(if doors.ricloud {
+            crate::ricloud::http::routes
+        } else {
+            switched_off
+        }));
+    }
     if doors.cnode {
         crate::cnode::http::routes(config);
     }

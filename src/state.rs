@@ -16,6 +16,7 @@ use crate::faults::Faults;
 use crate::intellectmoney::IntellectMoney;
 use crate::journal::Journal;
 use crate::mobizon::Mobizon;
+use crate::ricloud::Ricloud;
 
 pub struct AppState {
     pub engine: Arc<Engine>,
@@ -24,6 +25,7 @@ pub struct AppState {
     pub bitrix24: Arc<Bitrix24>,
     pub mobizon: Arc<Mobizon>,
     pub intellectmoney: Arc<IntellectMoney>,
+    pub ricloud: Arc<Ricloud>,
     pub ops: OpsConfig,
     pub parse_limits: ParseLimits,
     pub max_body: usize,
@@ -73,11 +75,12 @@ pub trait FrontDoor: Send + Sync {
 
 impl AppState {
     /// Every front door, CNode first.
-    pub fn front_doors(&self) -> [&dyn FrontDoor; 4] {
+    pub fn front_doors(&self) -> [&dyn FrontDoor; 5] {
         [
             &*self.node,
             &*self.mobizon,
             &*self.bitrix24,
+            &*self.ricloud,
             &*self.intellectmoney,
         ]
     }

@@ -75,6 +75,11 @@ impl Settings {
                 pace: std::time::Duration::ZERO,
                 ..Default::default()
             },
+            ricloud: crate::ricloud::Config {
+                pace: std::time::Duration::ZERO,
+                id_seed: Some(1),
+                ..Default::default()
+            },
             ..Settings::default()
         }
     }
@@ -168,7 +173,7 @@ impl TestServer {
         self.engine.task_detail(parse_task_id(id)?)
     }
 
-    /// One task of any front door (`cnode`, `mobizon`, `bitrix24`), by the id its client was given.
+    /// One task of any front door (`cnode`, `mobizon`, `bitrix24`, `ricloud`, `intellectmoney`), by the id its client was given.
     pub fn door_task(&self, front_door: &str, id: &str) -> Option<TaskDetail> {
         let id = self.state.front_door(Some(front_door))?.parse_id(id)?;
         self.engine.task_detail(id)

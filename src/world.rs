@@ -21,4 +21,6 @@ pub struct WorldFile {
     pub bitrix24: crate::bitrix24::WorldSection,
     #[serde(default)]
     pub intellectmoney: crate::intellectmoney::WorldSection,
+    #[serde(default)]
+    pub ricloud: crate::ricloud::WorldSection,
 }

@@ -2,9 +2,9 @@
 //! one engine on a frozen clock: every input gets a reply, a fault or the service's own
 //! error, never a panic.
 //!
-//! The first byte picks the door: `m` Mobizon, `b` Bitrix24, `i` IntellectMoney, then a
-//! request as the door fixtures write it (`METHOD /path?query`, header lines, a blank line,
-//! the body);
+//! The first byte picks the door: `m` Mobizon, `b` Bitrix24, `r` ricloud, `i` IntellectMoney,
+//! then a request as the door fixtures write it (`METHOD /path?query`, header lines, a blank
+//! line, the body);
 //! `c`, or anything else, CNode: the rest (or, for anything else, the whole input) is a
 //! SOAP envelope.
 #![no_main]
@@ -22,6 +22,7 @@ use cnode_emulator::engine::clock::Clock;
 use cnode_emulator::engine::{Engine, EngineConfig};
 use cnode_emulator::intellectmoney::{self, IntellectMoney};
 use cnode_emulator::mobizon::{self, Mobizon};
+use cnode_emulator::ricloud::{self, Ricloud};
 use cnode_emulator::state::FrontDoor;
 use libfuzzer_sys::fuzz_target;
 
@@ -34,6 +35,7 @@ struct Doors {
     mobizon: Mobizon,
     bitrix24: Bitrix24,
     intellectmoney: IntellectMoney,
+    ricloud: Ricloud,
 }
 
 fn doors() -> &'static Doors {
@@ -44,6 +46,7 @@ fn doors() -> &'static Doors {
             .chain(Mobizon::task_types())
             .chain(Bitrix24::task_types())
             .chain(IntellectMoney::task_types())
+            .chain(Ricloud::task_types())
             .collect();
         let engine = Arc::new(Engine::new(
             EngineConfig::default(),
@@ -87,6 +90,14 @@ fn doors() -> &'static Doors {
                     sign: false,
                     ..world.intellectmoney.clone()
                 },
+            ricloud: Ricloud::new(
+                engine.clone(),
+                ricloud::Config {
+                    pace: instant,
+                    id_seed: Some(0),
+                    ..Default::default()
+                },
+                &world.ricloud,
             ),
             engine,
         }
@@ -102,11 +113,13 @@ fuzz_target!(|data: &[u8]| {
         FrontDoor::reset(&doors.mobizon);
         FrontDoor::reset(&doors.bitrix24);
         FrontDoor::reset(&doors.intellectmoney);
+        FrontDoor::reset(&doors.ricloud);
     }
     match data.split_first() {
         Some((b'm', rest)) => mobizon_call(doors, rest),
         Some((b'b', rest)) => bitrix24_call(doors, rest),
         Some((b'i', rest)) => intellectmoney_call(doors, rest),
+        Some((b'r', rest)) => ricloud_call(doors, rest),
         Some((b'c', rest)) => cnode_call(doors, rest),
         _ => cnode_call(doors, data),
     }
@@ -206,6 +219,7 @@ fn bitrix24_call(doors: &Doors, data: &[u8]) {
 }
 
 fn intellectmoney_call(doors: &Doors, data: &[u8]) {
+fn ricloud_call(doors: &Doors, data: &[u8]) {
     let split = data.windows(2).position(|w| w == b"\n\n");
     let (head, body) = match split {
         Some(at) => (&data[..at], &data[at + 2..]),
@@ -256,4 +270,28 @@ fn intellectmoney_call(doors: &Doors, data: &[u8]) {
         intellectmoney::Format::Xml,
         450_000,
     ));
+    let Some((method, target)) = lines.next().and_then(|line| line.split_once(' ')) else {
+        return;
+    };
+    let authorization = lines.find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("authorization")
+            .then_some(value.trim())
+    });
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let request = ricloud::http::Request {
+        method,
+        path,
+        query,
+        authorization,
+        body,
+    };
+    let outcome = ricloud::http::read(&doors.ricloud, &request).and_then(|(call, key, json)| {
+        let ctx = ricloud::tasks::Ctx {
+            key: &key,
+            host: "fuzz",
+        };
+        ricloud::http::respond(&doors.ricloud, &call, &json, &ctx, query)
+    });
+    drop(ricloud::reply::written(&outcome));
 }

@@ -40,6 +40,7 @@ fn the_engine_knows_no_wire_and_no_front_door() {
             "crate::cnode",
             "crate::mobizon",
             "crate::bitrix24",
+            "crate::ricloud",
             "crate::http",
             "crate::admin",
             "crate::state",
@@ -70,6 +71,7 @@ fn the_shared_http_edge_knows_no_door_and_no_admin() {
             "crate::cnode",
             "crate::mobizon",
             "crate::bitrix24",
+            "crate::ricloud",
             "crate::admin",
         ],
     );
@@ -77,7 +79,20 @@ fn the_shared_http_edge_knows_no_door_and_no_admin() {
 
 #[test]
 fn no_front_door_reaches_into_another() {
-    forbid("cnode", &["crate::mobizon", "crate::bitrix24"]);
-    forbid("mobizon", &["crate::cnode", "crate::bitrix24"]);
-    forbid("bitrix24", &["crate::cnode", "crate::mobizon"]);
+    forbid(
+        "cnode",
+        &["crate::mobizon", "crate::bitrix24", "crate::ricloud"],
+    );
+    forbid(
+        "mobizon",
+        &["crate::cnode", "crate::bitrix24", "crate::ricloud"],
+    );
+    forbid(
+        "bitrix24",
+        &["crate::cnode", "crate::mobizon", "crate::ricloud"],
+    );
+    forbid(
+        "ricloud",
+        &["crate::cnode", "crate::mobizon", "crate::bitrix24"],
+    );
 }

@@ -28,6 +28,7 @@ mod node_data;
 mod passwords;
 mod progression;
 mod requests;
+mod ricloud;
 mod rules;
 mod series;
 mod slaves;

@@ -38,9 +38,10 @@ struct Case {
     method: Option<String>,
     path: Option<String>,
     content_type: Option<String>,
-    /// More request headers (IntellectMoney's Authorization and Sign).
+    /// More request headers (ricloud's `Authorization: Token ...`, IntellectMoney's
+    /// Authorization and Sign).
     #[serde(default)]
-    headers: toml::Table,
+    headers: std::collections::BTreeMap<String, String>,
     declared_length: Option<usize>,
     #[serde(default)]
     delivery: Delivery,
@@ -196,7 +197,6 @@ fn send(emulator: &Emulator, case: &Case) -> HttpReply {
         None => head.push_str("Content-Type: text/xml; charset=utf-8\r\n"),
     }
     for (name, value) in &case.headers {
-        let value = value.as_str().expect("header values are strings");
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     let length = case.declared_length.unwrap_or(body.len());
