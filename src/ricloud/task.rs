@@ -202,6 +202,29 @@ impl Job for Work {
             other => Step::to(other).next_in(NextIn::Never),
         }
     }
+
+    /// A session's init is steered, so that a dictated end opens or fails its session at
+    /// once, whoever reads it (the poll's waiting tasks see it on their next look).
+    fn steerable(&self) -> bool {
+        self.opens.is_some()
+    }
+
+    fn steer(&mut self, to: StatusCode, _: &StepCtx) -> Step {
+        if let Some(session) = &self.opens {
+            match to {
+                SUCCEEDED => session.set(Init::Active),
+                FAILED => session.set(Init::Failed),
+                _ => {}
+            }
+        }
+        // A dictated status that is not final parks the task, as in every door.
+        let step = Step::to(to);
+        if self.task_type.is_final(to) {
+            step
+        } else {
+            step.next_in(NextIn::Never)
+        }
+    }
 }
 
 /// Whether tasks of the type named so publish a result when they succeed.
