@@ -79,20 +79,38 @@ fn the_shared_http_edge_knows_no_door_and_no_admin() {
 
 #[test]
 fn no_front_door_reaches_into_another() {
-    forbid(
-        "cnode",
-        &["crate::mobizon", "crate::bitrix24", "crate::ricloud"],
-    );
-    forbid(
+    const DOORS: [&str; 5] = ["cnode", "mobizon", "bitrix24", "ricloud", "intellectmoney"];
+    for door in DOORS {
+        let others: Vec<String> = DOORS
+            .iter()
+            .filter(|other| **other != door)
+            .map(|other| format!("crate::{other}"))
+            .collect();
+        let others: Vec<&str> = others.iter().map(String::as_str).collect();
+        forbid(door, &others);
+    }
+}
+
+/// A job reaches other tasks only through its world, and starts one only through
+/// `Step::spawn`: no file that implements a job holds the engine.
+#[test]
+fn no_job_holds_the_engine() {
+    for dir in [
+        "cnode/jobs",
         "mobizon",
-        &["crate::cnode", "crate::bitrix24", "crate::ricloud"],
-    );
-    forbid(
         "bitrix24",
-        &["crate::cnode", "crate::mobizon", "crate::ricloud"],
-    );
-    forbid(
         "ricloud",
-        &["crate::cnode", "crate::mobizon", "crate::bitrix24"],
-    );
+        "intellectmoney",
+    ] {
+        for (path, text) in sources(dir) {
+            if text.contains("impl Job for") {
+                for word in ["Arc<Engine>", "&Engine", "engine::Engine"] {
+                    assert!(
+                        !text.contains(word),
+                        "{path} implements a job and uses {word}"
+                    );
+                }
+            }
+        }
+    }
 }
