@@ -90,6 +90,7 @@ fn doors() -> &'static Doors {
                     sign: false,
                     ..world.intellectmoney.clone()
                 },
+            ),
             ricloud: Ricloud::new(
                 engine.clone(),
                 ricloud::Config {
@@ -153,7 +154,8 @@ fn request(data: &[u8]) -> Option<(&str, &str, Option<&str>, &[u8])> {
     let target = lines.next()?.split_once(' ')?.1;
     let content_type = lines.find_map(|line| {
         let (name, value) = line.split_once(':')?;
-        name.eq_ignore_ascii_case("content-type").then_some(value.trim())
+        name.eq_ignore_ascii_case("content-type")
+            .then_some(value.trim())
     });
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     Some((path, query, content_type, body))
@@ -218,8 +220,43 @@ fn bitrix24_call(doors: &Doors, data: &[u8]) {
     drop(bitrix24::http::written(result, xml, None));
 }
 
-fn intellectmoney_call(doors: &Doors, data: &[u8]) {
 fn ricloud_call(doors: &Doors, data: &[u8]) {
+    let split = data.windows(2).position(|w| w == b"\n\n");
+    let (head, body) = match split {
+        Some(at) => (&data[..at], &data[at + 2..]),
+        None => (data, &b""[..]),
+    };
+    let Ok(head) = std::str::from_utf8(head) else {
+        return;
+    };
+    let mut lines = head.lines();
+    let Some((method, target)) = lines.next().and_then(|line| line.split_once(' ')) else {
+        return;
+    };
+    let authorization = lines.find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("authorization")
+            .then_some(value.trim())
+    });
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let request = ricloud::http::Request {
+        method,
+        path,
+        query,
+        authorization,
+        body,
+    };
+    let outcome = ricloud::http::read(&doors.ricloud, &request).and_then(|(call, key, json)| {
+        let ctx = ricloud::tasks::Ctx {
+            key: &key,
+            host: "fuzz",
+        };
+        ricloud::http::respond(&doors.ricloud, &call, &json, &ctx, query)
+    });
+    drop(ricloud::reply::written(&outcome));
+}
+
+fn intellectmoney_call(doors: &Doors, data: &[u8]) {
     let split = data.windows(2).position(|w| w == b"\n\n");
     let (head, body) = match split {
         Some(at) => (&data[..at], &data[at + 2..]),
@@ -260,7 +297,11 @@ fn ricloud_call(doors: &Doors, data: &[u8]) {
     let answer = match intellectmoney::http::check(door, &request, body) {
         Ok((method, fields)) => {
             let signature = method.signature();
-            drop(signature.verify(&fields, "mySignSecretKey", request.sign.unwrap_or("")));
+            std::hint::black_box(signature.verify(
+                &fields,
+                "mySignSecretKey",
+                request.sign.unwrap_or(""),
+            ));
             method.serve(door, &fields)
         }
         Err(refused) => refused,
@@ -270,28 +311,4 @@ fn ricloud_call(doors: &Doors, data: &[u8]) {
         intellectmoney::Format::Xml,
         450_000,
     ));
-    let Some((method, target)) = lines.next().and_then(|line| line.split_once(' ')) else {
-        return;
-    };
-    let authorization = lines.find_map(|line| {
-        let (name, value) = line.split_once(':')?;
-        name.eq_ignore_ascii_case("authorization")
-            .then_some(value.trim())
-    });
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let request = ricloud::http::Request {
-        method,
-        path,
-        query,
-        authorization,
-        body,
-    };
-    let outcome = ricloud::http::read(&doors.ricloud, &request).and_then(|(call, key, json)| {
-        let ctx = ricloud::tasks::Ctx {
-            key: &key,
-            host: "fuzz",
-        };
-        ricloud::http::respond(&doors.ricloud, &call, &json, &ctx, query)
-    });
-    drop(ricloud::reply::written(&outcome));
 }
