@@ -3,7 +3,8 @@
 # measured in one run. Run by hand, never in CI:  bench/http.sh [DURATION] [CONNECTIONS]
 # Needs wrk (Debian package `wrk`). Prints, in order:
 #   1. each front door's status call on a live task (CNode getTaskStatus, Mobizon
-#      taskqueue/getStatus, Bitrix24 configuration.import.get, ricloud GET /tasks/{id}):
+#      taskqueue/getStatus, Bitrix24 configuration.import.get, ricloud GET /tasks/{id},
+#      IntellectMoney getScheduledOperationData of one operation):
 #      requests/s and p99 of each, and the ratio emulator / bare;
 #   2. a mix of startLogin and polling (each login followed by 4 polls of its task): the same;
 #   3. RSS per live task with a million tasks in the store;
@@ -89,6 +90,21 @@ echo "1d. ricloud GET /tasks/{id} (Authorization: Token) on a live task" >&2
 ricloud_rps=$(AUTHORIZATION="Token bench" REQUEST_PATH="/tasks/$ricloud" \
   run ricloud "$emulator_addr" bench/get.lua /dev/null)
 ratio "$ricloud_rps" "$bare"
+
+# IntellectMoney: an operation made with the seed's form, then the seed's get of it.
+user_token='YdUlqkFcVo62XmY6B9VLJXCoAeA/0fJPxD4/kUUGmwHf5kgBa12MrKUyJd8uO0za'
+im_sign() { printf '%s::mySignSecretKey' "$1" | sha256sum | cut -d' ' -f1; }
+operation=$(curl -s "http://$emulator_addr/personal/scheduler/setScheduledOperationData" \
+  -H 'Authorization: Bearer bench' \
+  -H "Sign: $(im_sign "$user_token::::::::3496318551::::::0 0 12 * * ? *::::::::::::::::::")" \
+  --data-urlencode "UserToken=$user_token" -d ObjectId=3496318551 --data-urlencode 'RepeatPlan=0 0 12 * * ? *' \
+  | sed -n 's/.*"CronOperationId":"\([0-9a-f-]*\)".*/\1/p')
+printf 'UserToken=%s&Skip=0&Take=5&Operation=%s' "$user_token" "$operation" >"$work/intellectmoney.form"
+echo "1e. IntellectMoney getScheduledOperationData (the seed's form, Bearer and Sign) of one operation" >&2
+intellectmoney_rps=$(CONTENT_TYPE=application/json REQUEST_PATH=/personal/scheduler/getScheduledOperationData \
+  AUTHORIZATION="Bearer bench" SIGN=$(im_sign "$user_token::0::5::$operation::::::::::::::::::::::::") \
+  run intellectmoney "$emulator_addr" bench/post.lua "$work/intellectmoney.form")
+ratio "$intellectmoney_rps" "$bare"
 
 echo "2. startLogin, then 4 polls of its task, over and over" >&2
 mix=$(run mix "$emulator_addr" bench/mix.lua "$work/poll.xml")

@@ -7,5 +7,12 @@ wrk.headers["Content-Type"] = os.getenv("CONTENT_TYPE") or "text/xml; charset=ut
 if os.getenv("REQUEST_PATH") then
   wrk.path = os.getenv("REQUEST_PATH")
 end
+-- IntellectMoney's headers, when set.
+if os.getenv("AUTHORIZATION") then
+  wrk.headers["Authorization"] = os.getenv("AUTHORIZATION")
+end
+if os.getenv("SIGN") then
+  wrk.headers["Sign"] = os.getenv("SIGN")
+end
 local body = io.open(os.getenv("BODY_FILE")):read("*a")
 wrk.body = body

@@ -107,10 +107,20 @@ fn get_scheduled(door: &IntellectMoney, fields: &Fields) -> Served {
     let skip = read(fields, "Skip", number::<usize>)?.unwrap_or(0);
     let filter = Filter::read(door, fields)?;
     let (now, _) = door.now();
-    let listed: Vec<ListedOperation> = door
-        .runs
-        .schedule
-        .page(|operation| filter.keeps(operation), skip, take)
+    // One operation asked for by id (the seed's request) is looked up, not searched for.
+    let found: Vec<Operation> = match filter.operation {
+        Some(id) => (skip == 0 && take > 0)
+            .then(|| door.runs.schedule.get(id))
+            .flatten()
+            .filter(|operation| filter.keeps(operation))
+            .into_iter()
+            .collect(),
+        None => door
+            .runs
+            .schedule
+            .page(|operation| filter.keeps(operation), skip, take),
+    };
+    let listed: Vec<ListedOperation> = found
         .iter()
         .map(|operation| ListedOperation::new(operation, door.zone, now))
         .collect();
