@@ -77,29 +77,120 @@ pub async fn injected(state: &AppState, door: &str, operation: &str) -> crate::f
 /// A JSON value as XML, the way PHP services write their XML answers: an element per key,
 /// `item` for array items and for keys that are not XML names; text escaped.
 pub fn write_xml(xml: &mut String, name: &str, value: &serde_json::Value) {
-    use serde_json::Value;
-    let tag = if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-    {
-        name
-    } else {
-        "item"
-    };
-    xml.push('<');
-    xml.push_str(tag);
-    xml.push('>');
-    match value {
-        Value::Null => {}
-        Value::Object(map) => map.iter().for_each(|(k, v)| write_xml(xml, k, v)),
-        Value::Array(items) => items.iter().for_each(|v| write_xml(xml, "item", v)),
-        Value::String(text) => xml.push_str(&quick_xml::escape::escape(text.as_str())),
-        other => xml.push_str(&other.to_string()),
+    XmlNode::from(value).write(xml, name);
+}
+
+/// JSON text as XML by `write_xml`'s rules, its elements in the order the keys were written
+/// (a `serde_json::Value` would sort them): for services whose XML keeps a documented order.
+pub fn write_xml_in_order(xml: &mut String, name: &str, json: &str) -> serde_json::Result<()> {
+    let node: XmlNode = serde_json::from_str(json)?;
+    node.write(xml, name);
+    Ok(())
+}
+
+/// A JSON document on its way to XML: objects keep their keys in order.
+enum XmlNode {
+    Empty,
+    Text(String),
+    Object(Vec<(String, XmlNode)>),
+    Array(Vec<XmlNode>),
+}
+
+impl XmlNode {
+    fn write(&self, xml: &mut String, name: &str) {
+        let tag = if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            name
+        } else {
+            "item"
+        };
+        xml.push('<');
+        xml.push_str(tag);
+        xml.push('>');
+        match self {
+            XmlNode::Empty => {}
+            XmlNode::Object(fields) => fields.iter().for_each(|(k, v)| v.write(xml, k)),
+            XmlNode::Array(items) => items.iter().for_each(|v| v.write(xml, "item")),
+            XmlNode::Text(text) => xml.push_str(&quick_xml::escape::escape(text.as_str())),
+        }
+        xml.push_str("</");
+        xml.push_str(tag);
+        xml.push('>');
     }
-    xml.push_str("</");
-    xml.push_str(tag);
-    xml.push('>');
+}
+
+impl From<&serde_json::Value> for XmlNode {
+    fn from(value: &serde_json::Value) -> XmlNode {
+        use serde_json::Value;
+        match value {
+            Value::Null => XmlNode::Empty,
+            Value::String(text) => XmlNode::Text(text.clone()),
+            Value::Object(map) => {
+                XmlNode::Object(map.iter().map(|(k, v)| (k.clone(), v.into())).collect())
+            }
+            Value::Array(items) => XmlNode::Array(items.iter().map(XmlNode::from).collect()),
+            other => XmlNode::Text(other.to_string()),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for XmlNode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<XmlNode, D::Error> {
+        deserializer.deserialize_any(XmlNodeVisitor)
+    }
+}
+
+struct XmlNodeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for XmlNodeVisitor {
+    type Value = XmlNode;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_unit<E>(self) -> Result<XmlNode, E> {
+        Ok(XmlNode::Empty)
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<XmlNode, E> {
+        Ok(XmlNode::Text(value.to_string()))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<XmlNode, E> {
+        Ok(XmlNode::Text(value.to_string()))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<XmlNode, E> {
+        Ok(XmlNode::Text(value.to_string()))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<XmlNode, E> {
+        Ok(XmlNode::from(&serde_json::Value::from(value)))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<XmlNode, E> {
+        Ok(XmlNode::Text(value.to_owned()))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<XmlNode, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(XmlNode::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<XmlNode, A::Error> {
+        let mut fields = Vec::new();
+        while let Some((key, value)) = map.next_entry::<String, XmlNode>()? {
+            fields.push((key, value));
+        }
+        Ok(XmlNode::Object(fields))
+    }
 }
 
 /// Records one exchange in the journal, when it is on.

@@ -6,7 +6,6 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
 use serde_json::value::RawValue;
-use serde_json::Value;
 
 use super::schedule::Operation;
 
@@ -116,10 +115,11 @@ impl Answer {
         serde_json::to_string(&self.envelope(eshop_id)).expect("an answer always serialises")
     }
 
+    /// The same document as XML under `<Response>`, its elements in the JSON's order.
     pub fn to_xml(&self, eshop_id: u64) -> String {
-        let document = serde_json::to_value(self.envelope(eshop_id)).unwrap_or(Value::Null);
         let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-        crate::http::write_xml(&mut xml, "Response", &document);
+        crate::http::write_xml_in_order(&mut xml, "Response", &self.to_json(eshop_id))
+            .expect("an answer is JSON");
         xml
     }
 }
