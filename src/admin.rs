@@ -207,7 +207,13 @@ async fn delete_task(
     state: web::Data<AppState>,
 ) -> Answer {
     authorized(&req, &state)?;
-    if state.engine.delete_task(task_id(&req, &state, &path)?) {
+    let id = task_id(&req, &state, &path)?;
+    // Not a task: maybe what the door's tasks belong to (an IntellectMoney operation).
+    let door = state
+        .front_doors()
+        .into_iter()
+        .find(|door| door.door().tag == id.door_tag());
+    if state.engine.delete_task(id) || door.is_some_and(|door| door.forget(&path)) {
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(problem(StatusCode::NOT_FOUND, "no such task"))

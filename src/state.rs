@@ -64,6 +64,13 @@ pub trait FrontDoor: Send + Sync {
     /// cancelled status first, giving back what they hold (finished ones are kept).
     fn reset_world(&self);
 
+    /// Forgets what the door's tasks belong to that is not a task itself (an IntellectMoney
+    /// operation, by its id), for the admin API's delete; false when there is no such thing.
+    fn forget(&self, id: &str) -> bool {
+        let _ = id;
+        false
+    }
+
     /// Too-fast polls served (the door's polling advice), when it has advice.
     fn too_fast_polls(&self) -> Option<u64> {
         None

@@ -52,6 +52,10 @@ pub struct Engine {
     rules: Mutex<Vec<control::Rule>>,
     /// Held while due steps are taken, so they happen in due order whoever takes them.
     stepping: Mutex<()>,
+    /// Set while someone takes due steps (set before the first is popped from the queue,
+    /// cleared once the tasks they started are stored): a read that finds nothing due waits
+    /// for them instead of seeing the world half-way through a step.
+    catching_up: std::sync::atomic::AtomicBool,
     /// The next task's creation number.
     next_seq: AtomicU64,
     /// How tasks move: by type name, `door/*` for a front door's other types, `*` for all
@@ -133,6 +137,7 @@ impl Engine {
             due: DueQueue::default(),
             rules: Mutex::new(Vec::new()),
             stepping: Mutex::new(()),
+            catching_up: std::sync::atomic::AtomicBool::new(false),
             next_seq: AtomicU64::new(0),
             progressions: Mutex::new(HashMap::new()),
             spawned: Mutex::new(Vec::new()),
@@ -265,10 +270,12 @@ impl Engine {
     pub fn catch_up(&self) {
         self.start_spawned();
         let now = self.clock.now();
-        if self.due.earliest().is_none_or(|at| at > now) {
+        if self.due.earliest().is_none_or(|at| at > now) && !self.catching_up.load(Ordering::SeqCst)
+        {
             return;
         }
         let _stepping = lock(&self.stepping);
+        self.catching_up.store(true, Ordering::SeqCst);
         while let Some((id, key)) = self.due.pop_one(now) {
             self.store.with_task(id, now, |task| {
                 if task.queued == Some(key) {
@@ -280,6 +287,7 @@ impl Engine {
             // A spawned task's steps already due join the queue, to be taken in due order.
             self.start_spawned();
         }
+        self.catching_up.store(false, Ordering::SeqCst);
     }
 
     /// A status poll: the task as it stands; under per-poll progression this poll may be

@@ -291,6 +291,16 @@ impl crate::state::FrontDoor for IntellectMoney {
         world
     }
 
+    /// An operation deleted (dialects.md 3.5: through the admin API only): its planned run is
+    /// cancelled, and it is gone from every answer; its finished runs stay listed.
+    fn forget(&self, id: &str) -> bool {
+        let Ok(id) = id.parse::<uuid::Uuid>() else {
+            return false;
+        };
+        self.cancel_next_run(id);
+        self.runs.schedule.remove(id)
+    }
+
     fn reset_world(&self) {
         self.engine.end_unfinished(DOOR.name, "the world was reset");
         self.runs.schedule.clear();

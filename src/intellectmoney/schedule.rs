@@ -93,6 +93,11 @@ impl Schedule {
         }
     }
 
+    /// Forgets an operation; false when there was none.
+    pub fn remove(&self, id: Uuid) -> bool {
+        self.lock().shift_remove(&id).is_some()
+    }
+
     pub fn get(&self, id: Uuid) -> Option<Operation> {
         self.lock().get(&id).cloned()
     }

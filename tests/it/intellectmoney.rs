@@ -519,6 +519,14 @@ fn deactivating_an_invoice_stops_its_operations_and_xml_is_answered_on_request()
         reply.body
     );
 
+    // Deleted through the admin API: gone from every answer, its planned run cancelled.
+    let other = create(&emulator, &[]);
+    let delete = format!("/tasks/{other}?frontDoor=intellectmoney");
+    assert_eq!(admin(&emulator, "DELETE", &delete, Value::Null).0, 204);
+    assert_eq!(get_operation(&emulator, &other), Value::Null);
+    assert_eq!(statuses(&emulator, &other), ["Cancelled"]);
+    assert_eq!(admin(&emulator, "DELETE", &delete, Value::Null).0, 404);
+
     let unknown = [
         ("UserToken", USER_TOKEN),
         ("Operation", "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"),

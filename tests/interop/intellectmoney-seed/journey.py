@@ -494,14 +494,16 @@ def journey(base_url, work_dir):
           f"both Enable, created {created_at}", flush=True)
 
     # 3. The next quarter hour: the run fires (a schedule is not a step) and waits in Executing.
-    before = started(adm.runs(operation))
-    check("runs of the new operation before its first quarter hour", [], before)
+    before = adm.runs(operation)
+    check("runs of the new operation before its first quarter hour: one, waiting for its time",
+          ["Planned"], [r.get("status") for r in before])
     quarter = adm.advance_to_next_quarter()
     runs = started(adm.runs(operation))
     check_true(f"runs of {operation} at {quarter.isoformat()}", len(runs) == 1,
                "one run", [(r.get("taskId"), r.get("status")) for r in runs])
     first = runs[0]
     run_id = first.get("taskId")
+    check(f"run {run_id}: the run that was waiting for {quarter.isoformat()}", before[0].get("taskId"), run_id)
     check(f"run {run_id}: status at its quarter hour (manual progression)", "Executing", first.get("status"))
 
     query = [("UserToken", SEED_TOKEN), ("Skip", "0"), ("Take", "5"), ("Operation", operation)]
@@ -514,16 +516,17 @@ def journey(base_url, work_dir):
         what = f"get {operation} ({label})"
         [item] = operation_list(what, ok_result(what, answer), 1)
         check_operation(what, item, operation=operation, enabled=True, is_single=True, fire_on_skip=False)
-        last_exec = parse_net_date(f"{what}: LastExecDate", item.get("LastExecDate"))
-        check_true(f"{what}: LastExecDate is the quarter hour the run started",
-                   abs(last_exec - quarter) < timedelta(seconds=1), quarter.astimezone(timezone(ZONE)).isoformat(),
-                   item.get("LastExecDate"))
+        last_exec = item.get("LastExecDate")
+        started_at = parse_net_date(f"{what}: LastExecDate", last_exec)
+        check_true(f"{what}: LastExecDate is the quarter hour the run started (never before it)",
+                   quarter <= started_at < quarter + timedelta(seconds=1),
+                   quarter.astimezone(timezone(ZONE)).isoformat(), last_exec)
     # The seed's own numbers, Skip=10 and Take=5, page past the one operation the filter keeps.
     paged = [("UserToken", SEED_TOKEN), ("Skip", "10"), ("Take", "5"), ("Operation", operation)]
     operation_list(f"get {operation} Skip=10 Take=5",
                    ok_result("get Skip=10", cs.send(GET, paged, scheduler_sign(dict(paged)), "get-skip10")), 0)
-    print(f"3. clock to {quarter.isoformat()}: run {run_id} Executing; getScheduledOperationData "
-          f"(C# declared, dotnet, PHP): LastExecDate {last_exec.isoformat()}; Skip=10: empty page", flush=True)
+    print(f"3. clock to {quarter.isoformat()}: run {run_id} Planned -> Executing; getScheduledOperationData "
+          f"(C# declared, dotnet, PHP): LastExecDate {last_exec}; Skip=10: empty page", flush=True)
 
     # 4. Fail the run three times: RetryPlanned, retried 5 minutes after each failure, twice;
     # then Exhausted.
@@ -582,14 +585,16 @@ def journey(base_url, work_dir):
                quarter2.astimezone(timezone(ZONE)).isoformat(), item.get("ChangeDate"))
     known = {run_id, second_id}
     adm.advance(timedelta(hours=1))
-    runs = started(adm.runs(operation))
+    runs = adm.runs(operation)
     check("runs of the disabled operation an hour later", sorted(known),
-          sorted(r.get("taskId") for r in runs))
+          sorted(r.get("taskId") for r in started(runs)))
+    waiting = [(r.get("taskId"), r.get("status")) for r in runs if r.get("status") == "Planned"]
+    check("runs of the disabled operation still waiting for a time", [], waiting)
     [item] = operation_list("get after an hour disabled", ok_result(
         "get after an hour disabled", cs.send(GET, query, query_sign, "get-disabled")), 1)
     check("get after an hour disabled: CronOperationState", "Disable", item.get("CronOperationState"))
     print(f"6. setScheduledOperationData Operation {operation} State 0 (C# declared): Disable; "
-          f"an hour later still runs {run_id} and {second_id} only", flush=True)
+          f"an hour later still runs {run_id} and {second_id} only, none waiting", flush=True)
 
     # 7. recurring/deactivate of the source invoice: true, and the PHP operation, still Enable,
     # is Disable too.
