@@ -128,7 +128,6 @@ impl Clock {
 
     pub fn advance(&self, by: Duration) {
         let by = Millis::try_from(by.as_millis()).unwrap_or(RUNNING - 1);
-        let mut jump = (0, 0);
         self.change(|| {
             let from = match self.frozen_at.load(SeqCst) {
                 RUNNING => self.running_now(),
@@ -144,13 +143,14 @@ impl Clock {
                     self.frozen_at.swap(to, SeqCst)
                 }
             };
-            jump = (from, from.saturating_add(by).min(RUNNING - 1));
+            // Recorded before the new time is published, so no step can be taken at the new
+            // time without seeing that it was jumped over.
+            let mut jumps = self.jumps.lock().unwrap_or_else(|p| p.into_inner());
+            jumps.push_back((from, from.saturating_add(by).min(RUNNING - 1)));
+            if jumps.len() > JUMPS_KEPT {
+                jumps.pop_front();
+            }
         });
-        let mut jumps = self.jumps.lock().unwrap_or_else(|p| p.into_inner());
-        jumps.push_back(jump);
-        if jumps.len() > JUMPS_KEPT {
-            jumps.pop_front();
-        }
     }
 
     /// Where the advance that passed over `at` landed, if one did (`at` strictly inside

@@ -177,11 +177,13 @@ impl Engine {
     pub fn task_detail(&self, id: TaskId) -> Option<TaskDetail> {
         self.catch_up();
         let now = self.clock.now();
-        self.store.with_task(id, now, |task| {
+        let detail = self.store.with_task(id, now, |task| {
             self.advance(task, now);
             self.keep_due(task);
             self.detail(task, now)
-        })
+        });
+        self.start_spawned_and_catch_up();
+        detail
     }
 
     /// Forgets a task; an unfinished one first gives back what it holds.
@@ -195,8 +197,9 @@ impl Engine {
     }
 
     /// Moves a task to the first of `path` now, and along the rest one step per pace; the
-    /// task's own job is set aside. A path that ends in a status that is not final parks the
-    /// task there until it is forced again. Names are the task type's own.
+    /// task's own job is set aside (a steerable one is told each status instead, and goes on
+    /// after the path). A path that ends in a status that is not final parks the task there
+    /// until it is forced again, unless its steered job moves on. Names are the type's own.
     pub fn force(
         &self,
         id: TaskId,
@@ -251,6 +254,7 @@ impl Engine {
             self.keep_due(task);
             changed.map(|()| self.detail(task, now))
         });
+        self.start_spawned_and_catch_up();
         outcome.ok_or(ForceError::NoSuchTask)?
     }
 
@@ -381,6 +385,7 @@ impl Engine {
         // skips), never a due task without one.
         self.due.clear();
         self.store.clear();
+        self.forget_spawned();
     }
 
     /// Before a front door's world is put back as its file describes it: its tasks still
@@ -404,6 +409,7 @@ impl Engine {
                 self.keep_due(task);
             });
         }
+        self.start_spawned_and_catch_up();
     }
 
     /// The due queue's entry for a task: (due time, creation order).

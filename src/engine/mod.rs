@@ -255,6 +255,11 @@ impl Engine {
         any
     }
 
+    /// Tasks spawned but not started yet are dropped (the engine is being reset).
+    fn forget_spawned(&self) {
+        lock(&self.spawned).clear();
+    }
+
     /// After a step outside `catch_up`: spawned tasks start, and their due steps are taken.
     fn start_spawned_and_catch_up(&self) {
         if self.start_spawned() {

@@ -105,6 +105,12 @@ impl Job for Run {
     fn steerable(&self) -> bool {
         true
     }
+
+    /// Told a dictated status: the toy notes it where the runs note their firing.
+    fn steer(&mut self, to: StatusCode, ctx: &StepCtx) -> Step {
+        self.fired.lock().unwrap().push((Millis::MAX, ctx.at));
+        Step::to(to)
+    }
 }
 
 fn engine() -> Engine {
@@ -183,6 +189,12 @@ fn a_steered_job_is_told_the_dictated_status_and_goes_on_by_itself() {
     let id = TaskId::new(DOOR, "0").unwrap();
     engine.force(id, &["failed".into()], None, None).unwrap();
     assert_eq!(status(&engine, "0"), "failed");
+    let told = fired
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|&(mark, _)| mark == Millis::MAX);
+    assert!(told, "the job was told the dictated status");
     // The job takes over after the path: a pace later it plans its retry, 5 s after that.
     engine.clock().advance(Duration::from_millis(1000));
     assert_eq!(status(&engine, "0"), "retrying");

@@ -120,6 +120,9 @@ fn get_scheduled(door: &IntellectMoney, fields: &Fields) -> Served {
             .schedule
             .page(|operation| filter.keeps(operation), skip, take),
     };
+    for operation in found.iter().filter(|o| o.runs_at(now, door.zone)) {
+        door.keep_planned(operation.id);
+    }
     let listed: Vec<ListedOperation> = found
         .iter()
         .map(|operation| ListedOperation::new(operation, door.zone, now))
@@ -221,8 +224,7 @@ fn set_scheduled(door: &IntellectMoney, fields: &Fields) -> Served {
                 operation.changed = now;
             });
             if replan {
-                door.cancel_next_run(operation.id);
-                door.plan_next_run(operation.id);
+                door.replan(operation.id);
             }
             operation.id
         }
@@ -239,7 +241,7 @@ fn set_scheduled(door: &IntellectMoney, fields: &Fields) -> Served {
                 runs: 0,
                 skipped: 0,
             });
-            door.plan_next_run(id);
+            door.replan(id);
             id
         }
     };
@@ -314,7 +316,7 @@ fn deactivate(door: &IntellectMoney, fields: &Fields) -> Served {
             operation.settings.active = false;
             operation.changed = now;
         });
-        door.cancel_next_run(id);
+        door.replan(id);
     }
     Ok(Answer::result(&!operations.is_empty()))
 }

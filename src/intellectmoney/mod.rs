@@ -124,6 +124,9 @@ pub struct IntellectMoney {
     runs: Arc<Runs>,
     /// Issued `UserToken`s with when they stop being accepted (`None`: never).
     user_tokens: Mutex<indexmap::IndexMap<String, Option<Millis>>>,
+    /// Held while an operation's next run is planned again, so that two changes at once
+    /// never leave it two runs waiting (no job takes it: it may be held across engine calls).
+    replanning: Mutex<()>,
 }
 
 impl IntellectMoney {
@@ -149,6 +152,7 @@ impl IntellectMoney {
             zone,
             runs,
             user_tokens: Mutex::default(),
+            replanning: Mutex::default(),
         };
         door.issue_world_tokens();
         door
@@ -204,8 +208,49 @@ impl IntellectMoney {
         (self.engine.clock().wall(at), at)
     }
 
-    /// Starts a run of `operation` at its next planned time after now, if it has one.
+    /// After a change to an operation: the run waiting for its next time is cancelled and
+    /// the next one planned by what the operation says now.
+    fn replan(&self, operation: uuid::Uuid) {
+        let _one_at_a_time = self.replanning();
+        // A run firing meanwhile has handed over to its successor: cancel that one too.
+        for _ in 0..3 {
+            if self.next_run(operation).is_none() {
+                break;
+            }
+            self.cancel_next_run(operation);
+        }
+        self.plan_next_run(operation);
+    }
+
+    /// A live operation always has its next run waiting: one whose run was lost (deleted,
+    /// forced to `Cancelled`, refused at the store's limit) gets it back when it is read.
+    fn keep_planned(&self, operation: uuid::Uuid) {
+        if self.next_run(operation).is_none() {
+            let _one_at_a_time = self.replanning();
+            self.plan_next_run(operation);
+        }
+    }
+
+    fn replanning(&self) -> MutexGuard<'_, ()> {
+        self.replanning
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The run waiting for the operation's next time, if it is still there.
+    fn next_run(&self, operation: uuid::Uuid) -> Option<TaskId> {
+        let id = self.runs.schedule.get(operation)?.next_run?;
+        self.engine
+            .task(id)
+            .filter(|run| !run.is_final())
+            .map(|_| id)
+    }
+
+    /// Starts a run of `operation` at its next planned time after now, unless one waits.
     fn plan_next_run(&self, operation: uuid::Uuid) {
+        if self.next_run(operation).is_some() {
+            return;
+        }
         let Some(operation) = self.runs.schedule.get(operation) else {
             return;
         };
@@ -297,6 +342,7 @@ impl crate::state::FrontDoor for IntellectMoney {
         let Ok(id) = id.parse::<uuid::Uuid>() else {
             return false;
         };
+        let _one_at_a_time = self.replanning();
         self.cancel_next_run(id);
         self.runs.schedule.remove(id)
     }

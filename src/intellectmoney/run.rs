@@ -128,7 +128,9 @@ pub struct RunJob {
     /// The planned time this run is for.
     planned: DateTime<Utc>,
     /// It has planned the operation's next run already (done once, when its time came).
-    succeeded_by: bool,
+    successor_planned: bool,
+    /// It has started (its operation counted it, `LastExecDate` moved).
+    started: bool,
     /// It counts in the operation's `executing`.
     executing: bool,
     retries: u32,
@@ -140,7 +142,8 @@ impl RunJob {
             runs,
             operation,
             planned,
-            succeeded_by: operation.is_none(),
+            successor_planned: operation.is_none(),
+            started: false,
             executing: false,
             retries: 0,
         }
@@ -215,11 +218,11 @@ impl RunJob {
         let (zone, anchor) = (self.runs.zone, operation.created);
         let plan = &settings.repeat.plan;
         let late = ctx.now + chrono::Duration::milliseconds((ctx.taken_at - ctx.at) as i64);
-        if self.succeeded_by {
+        if self.successor_planned {
             let next = plan.next_after(self.planned, zone, anchor);
             return (None, next.is_some_and(|next| next <= late));
         }
-        self.succeeded_by = true;
+        self.successor_planned = true;
         self.forget_as_next(ctx.task_id);
         let Some(next) = plan.next_after(self.planned, zone, anchor) else {
             return (None, false);
@@ -266,15 +269,21 @@ impl RunJob {
     fn execute(&mut self, ctx: &StepCtx) -> Step {
         if !self.executing {
             self.executing = true;
-            self.change(|operation| {
-                operation.executing += 1;
-                operation.runs += 1;
-                operation.last_exec = Some(ctx.now);
-            });
+            self.change(|operation| operation.executing += 1);
         }
+        self.record_start(ctx);
         Step::to(EXECUTING)
             .with("invoice", invoice_id())
             .with("attempt", self.retries + 1)
+    }
+
+    /// The operation learns a run (or a retry) started now.
+    fn record_start(&mut self, ctx: &StepCtx) {
+        let first = !std::mem::replace(&mut self.started, true);
+        self.change(|operation| {
+            operation.runs += u64::from(first);
+            operation.last_exec = Some(ctx.now);
+        });
     }
 
     fn stop_executing(&mut self) {
@@ -284,30 +293,38 @@ impl RunJob {
     }
 
     /// The invoice is charged: it fails when the source invoice's card declines.
-    fn finish(&mut self) -> Step {
+    fn finish(&mut self, ctx: &StepCtx) -> Step {
         self.stop_executing();
         let object_id = self
             .operation()
             .map(|operation| operation.settings.object_id);
         if object_id.is_some_and(|id| self.runs.declined.contains(&id)) {
-            return self.failed().with("error", "the card declined the charge");
+            return self
+                .failed(ctx)
+                .with("error", "the card declined the charge");
         }
         Step::to(SUCCEEDED)
     }
 
     /// Failed: what follows (a retry or the end) is decided at once.
-    fn failed(&mut self) -> Step {
+    fn failed(&mut self, ctx: &StepCtx) -> Step {
         self.stop_executing();
-        Step::to(FAILED).next_in(NextIn::At(0))
+        Step::to(FAILED).next_in(NextIn::At(ctx.at))
     }
 
     /// After a failure: a retry at `RetryOnFailPlan`'s next time, while retries remain.
     fn after_failure(&mut self, ctx: &StepCtx) -> Step {
         let operation = self.operation();
+        if operation
+            .as_ref()
+            .is_some_and(|operation| !operation.runs_at(ctx.now, self.runs.zone))
+        {
+            return Step::to(CANCELLED).with("reason", "the operation no longer runs");
+        }
         let retry = operation.as_ref().and_then(|operation| {
             let settings = &operation.settings;
             let plan = settings.retry.as_ref()?;
-            if self.retries >= settings.retry_count || !operation.runs_at(ctx.now, self.runs.zone) {
+            if self.retries >= settings.retry_count {
                 return None;
             }
             plan.plan.next_after(ctx.now, self.runs.zone, ctx.now)
@@ -368,7 +385,7 @@ impl Job for RunJob {
 
     fn start(&mut self, ctx: &StepCtx) {
         // The operation's next run is the one started last for it.
-        if !self.succeeded_by {
+        if !self.successor_planned {
             self.change(|operation| operation.next_run = Some(ctx.task_id));
         }
     }
@@ -376,7 +393,7 @@ impl Job for RunJob {
     fn next(&mut self, current: StatusCode, ctx: &StepCtx) -> Step {
         match current {
             PLANNED => self.fire(ctx),
-            EXECUTING => self.finish(),
+            EXECUTING => self.finish(ctx),
             FAILED => self.after_failure(ctx),
             RETRY_PLANNED => self.retry(ctx),
             _ => Step::to(current).next_in(NextIn::Never),
@@ -388,21 +405,27 @@ impl Job for RunJob {
     }
 
     fn steer(&mut self, to: StatusCode, ctx: &StepCtx) -> Step {
-        // Leaving `Planned` by any road plans the operation's next run.
-        let successor = match (self.succeeded_by, self.operation()) {
-            (false, Some(operation)) if to != PLANNED && to != CANCELLED => {
-                self.plan_successor(&operation, ctx).0
-            }
+        // Leaving `Planned` by any road but cancellation plans the operation's next run, and
+        // a run dictated to an outcome has started, as far as its operation can tell.
+        let leaves_planned = !matches!(to, PLANNED | CANCELLED);
+        let successor = match (self.successor_planned, self.operation()) {
+            (false, Some(operation)) if leaves_planned => self.plan_successor(&operation, ctx).0,
             _ => None,
         };
+        if !self.started && leaves_planned && !matches!(to, EXECUTING | SKIPPED) {
+            self.record_start(ctx);
+        }
         let step = match to {
             EXECUTING => self.execute(ctx),
-            FAILED => self.failed(),
+            FAILED => self.failed(ctx),
             RETRY_PLANNED => {
                 self.stop_executing();
                 self.after_failure(ctx)
             }
-            PLANNED => Step::to(PLANNED).next_in(NextIn::At(wall_to_ms(self.planned, ctx))),
+            PLANNED => {
+                self.stop_executing();
+                Step::to(PLANNED).next_in(NextIn::At(wall_to_ms(self.planned, ctx)))
+            }
             other => {
                 self.stop_executing();
                 if other == CANCELLED {

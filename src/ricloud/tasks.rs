@@ -65,12 +65,15 @@ impl Ricloud {
         } else {
             self.engine.task(id)
         }?;
-        let detail: serde_json::Map<String, Value> =
+        let mut detail: serde_json::Map<String, Value> =
             serde_json::from_str(&view.detail).unwrap_or_default();
         // Waiting on its session (the job marks such a task `waiting`; a dictated
-        // `suspended` is not): the session's end may only be seen now, by this read.
+        // `suspended` is not): the session's end may only be seen now, by this read, and the
+        // task is shown as the waking left it (its error too).
         if view.status == SUSPENDED && detail.contains_key("waiting") {
             self.wake(entry);
+            let woken = self.engine.task(id)?;
+            detail = serde_json::from_str(&woken.detail).unwrap_or_default();
         }
         let history = self.engine.task_history(id)?;
         let (status, created) = match (history.last(), history.first()) {

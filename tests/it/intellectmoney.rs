@@ -538,3 +538,122 @@ fn deactivating_an_invoice_stops_its_operations_and_xml_is_answered_on_request()
         "Операция по расписанию не найдена"
     );
 }
+
+#[test]
+fn what_a_jump_skips_does_not_depend_on_anybody_reading_between_two_advances() {
+    let outcome = |read_between: bool| {
+        let emulator = emulator();
+        let id = create(&emulator, &[("FireOnSkip", "0")]);
+        to_next_quarter(&emulator);
+        if read_between {
+            statuses(&emulator, &id);
+        }
+        emulator.advance(Duration::from_secs(3600 + 60));
+        statuses(&emulator, &id)
+    };
+    assert_eq!(outcome(false), outcome(true));
+}
+
+#[test]
+fn a_run_forced_back_to_planned_or_cancelled_does_not_stop_its_operation() {
+    let emulator = emulator();
+    admin(
+        &emulator,
+        "PUT",
+        "/progression",
+        json!({"type": "*", "frontDoor": "intellectmoney", "mode": "manual"}),
+    );
+    let id = create(&emulator, &[("IsSingle", "1")]);
+    to_next_quarter(&emulator);
+    let run = runs(&emulator, &id)[0].1["taskId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let force = |run: &str, status: &str| {
+        let path = format!("/tasks/{run}/force?frontDoor=intellectmoney");
+        assert_eq!(
+            admin(&emulator, "POST", &path, json!({"path": [status]})).0,
+            200
+        );
+    };
+    // Back to Planned while executing: it no longer counts as executing, so the next
+    // quarter's run is not kept waiting for ever.
+    force(&run, "Planned");
+    emulator.advance(Duration::from_secs(15 * 60));
+    let after = statuses(&emulator, &id);
+    assert!(after.contains(&"Executing".to_owned()), "{after:?}");
+
+    // The waiting run forced to Cancelled: the operation's next read plans another.
+    let planned: Vec<String> = runs(&emulator, &id)
+        .into_iter()
+        .filter(|(status, _)| status == "Planned")
+        .map(|(_, task)| task["taskId"].as_str().unwrap().to_owned())
+        .collect();
+    for run in &planned {
+        force(run, "Cancelled");
+    }
+    assert_eq!(
+        get_operation(&emulator, &id)["CronOperationState"],
+        "Enable"
+    );
+    assert_eq!(statuses(&emulator, &id).last().unwrap(), "Planned");
+}
+
+#[test]
+fn an_outcome_rule_on_runs_still_starts_them_and_retries_follow() {
+    let emulator = emulator();
+    let (status, rule) = admin(
+        &emulator,
+        "POST",
+        "/rules",
+        json!({"frontDoor": "intellectmoney", "type": "scheduler.run", "path": ["Failed"], "times": 1}),
+    );
+    assert_eq!(status, 201, "{rule}");
+    let id = create(
+        &emulator,
+        &[
+            (
+                "RetryOnFailPlan",
+                r#"{"PeriodLength": 1, "PeriodType": "Minute"}"#,
+            ),
+            ("RetryOnFailCount", "1"),
+        ],
+    );
+    to_next_quarter(&emulator);
+    assert_ne!(get_operation(&emulator, &id)["LastExecDate"], Value::Null);
+    assert_eq!(runs(&emulator, &id)[0].0, "RetryPlanned");
+    emulator.advance(Duration::from_secs(60));
+    assert_eq!(runs(&emulator, &id)[0].0, "Succeeded", "the retry succeeds");
+}
+
+#[test]
+fn a_new_plan_replans_and_end_exec_date_ends_the_operation() {
+    let emulator = emulator();
+    let tomorrow = (emulator.engine().wall_now() + chrono::Duration::days(1))
+        .with_timezone(&chrono::FixedOffset::east_opt(3 * 3600).unwrap())
+        .format("%d.%m.%Y")
+        .to_string();
+    let id = create(
+        &emulator,
+        &[("EndExecDate", tomorrow.as_str()), ("FireOnSkip", "1")],
+    );
+    // A JSON plan: every 6 hours from now on.
+    let edit = [
+        ("UserToken", USER_TOKEN),
+        ("Operation", id.as_str()),
+        ("RepeatPlan", r#"{"PeriodLength": 6, "PeriodType": "Hour"}"#),
+    ];
+    let answer = call(&emulator, SET, &edit, &SET_SIGNATURE);
+    assert_eq!(answer["OperationState"]["Code"], 0, "{answer}");
+    assert_eq!(statuses(&emulator, &id), ["Cancelled", "Planned"]);
+    emulator.advance(Duration::from_secs(3 * 24 * 3600));
+    let after = statuses(&emulator, &id);
+    let ran = after.iter().filter(|s| *s == "Succeeded").count();
+    // From now to the end of tomorrow (+03:00): between 4 and 8 six-hourly runs, then none.
+    assert!((4..=8).contains(&ran), "{after:?}");
+    assert!(!after.contains(&"Planned".to_owned()), "{after:?}");
+    assert_eq!(
+        get_operation(&emulator, &id)["CronOperationState"],
+        "Disable"
+    );
+}

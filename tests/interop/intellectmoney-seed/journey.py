@@ -560,7 +560,8 @@ def journey(base_url, work_dir):
     quarter2 = adm.advance_to_next_quarter()
     check("the next quarter hour", quarter + QUARTER, quarter2)
     runs = started(adm.runs(operation))
-    check_true(f"runs of {operation} at {quarter2.isoformat()}", len(runs) == 2 and runs[0].get("taskId") == run_id,
+    check_true(f"runs of {operation} at {quarter2.isoformat()}",
+               len(runs) == 2 and runs[0].get("taskId") == run_id,
                f"{run_id} and a new run", [(r.get("taskId"), r.get("status")) for r in runs])
     second = runs[1]
     second_id = second.get("taskId")

@@ -56,6 +56,7 @@ echo $response;
 
 $metaFile = getenv('IM_META_FILE');
 if ($metaFile !== false && $metaFile !== '') {
-    file_put_contents($metaFile, json_encode($meta, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRETTY_PRINT));
+    $flags = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRETTY_PRINT;
+    file_put_contents($metaFile, json_encode($meta, $flags));
 }
 exit($response === false ? 1 : 0);
