@@ -20,13 +20,10 @@ What the client really does, and what the checks below therefore expect (dialect
 The emulator moves a task one status per poll; the journey polls at most 50 times, never sleeps.
 """
 
-import json
 import os
 import random
 import string
 import sys
-import urllib.error
-import urllib.request
 from datetime import datetime
 from importlib.metadata import version
 
@@ -37,6 +34,7 @@ from fast_bitrix24 import Bitrix  # noqa: E402
 from fast_bitrix24.server_response import ErrorInServerResponseException  # noqa: E402
 
 from checks import MAX_POLLS, check, check_true, fail, run  # noqa: E402
+from admin import admin, admin_get  # noqa: E402
 
 ORDER = "order0000000000"  # the batch command label call() gives a single call
 TIME_KEYS = ("start", "finish", "duration", "processing", "date_start", "date_finish")
@@ -47,29 +45,6 @@ IMPORT_DATA = {
     "FILES": ["https://portal.example/upload/export/files.zip"],
     "MANIFEST": ["https://portal.example/upload/export/manifest.json"],
 }
-
-
-# --- the admin API (stdlib only) ----------------------------------------------------------
-
-def admin(base_url, path, body, method="POST"):
-    url = f"{base_url}__admin/{path}"
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
-        url, data=data, method=method,
-        headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            text = answer.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as e:
-        fail(f"admin {method} {url}", "HTTP 200", f"HTTP {e.code}: {e.read().decode('utf-8', 'replace')}")
-    try:
-        return json.loads(text) if text else None
-    except ValueError:
-        fail(f"admin POST {url}: answer", "JSON", text)
-
-
-def admin_get(base_url, path):
-    return admin(base_url, path, None, method="GET")
 
 
 # --- reading the client's answers ---------------------------------------------------------

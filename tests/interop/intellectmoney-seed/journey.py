@@ -44,14 +44,13 @@ import os
 import re
 import subprocess
 import sys
-import urllib.error
 import urllib.parse
-import urllib.request
 from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 
 from checks import check, check_true, fail, run  # noqa: E402
+from admin import admin, admin_get  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PHP_SEED = os.path.join(HERE, "seed-request.php")
@@ -325,30 +324,7 @@ def check_operation(what, item, *, operation=None, enabled, is_single, fire_on_s
     return item
 
 
-# --- the admin API (stdlib only) ------------------------------------------------------------
-
-def admin(base_url, path, body, method="POST"):
-    url = f"{base_url}__admin/{path}"
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            text = answer.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as e:
-        fail(f"admin {method} {url}", "HTTP 2xx", f"HTTP {e.code}: {e.read().decode('utf-8', 'replace')}")
-    except OSError as e:
-        fail(f"admin {method} {url}", "an answer", f"{type(e).__name__}: {e}")
-    try:
-        return json.loads(text) if text else None
-    except ValueError:
-        fail(f"admin {method} {url}: answer", "JSON", text)
-
-
-def admin_get(base_url, path):
-    return admin(base_url, path, None, method="GET")
-
+# --- the admin API's runs --------------------------------------------------------------------
 
 def parse_rfc3339(what, text):
     m = RFC3339.match(text) if isinstance(text, str) else None

@@ -40,13 +40,11 @@ runs): each `refresh()` really loops; at most 50 refreshes per wait, no sleep.
 """
 
 import hashlib
-import json
 import random
 import re
 import string
 import sys
 import traceback
-import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -58,30 +56,13 @@ from ricloud import storage
 from ricloud.exceptions import RequestError
 
 from checks import MAX_POLLS, check, check_true, fail, run
+from admin import admin
 
 SOURCE_TYPE = "mocks.mock"
 SOURCE_IDENTIFIER = "john.appleseed@example.com"
 DATA_TYPE = "messages.sms"
 DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")  # the docs' "2018-08-22T10:25:05Z"
 RETENTION = "604801s"  # 7 days and a second (units.rs takes one number and one unit)
-
-
-# --- the admin API (stdlib only) ----------------------------------------------------------
-
-def admin(base_url, path, body, method="POST"):
-    url = f"{base_url}__admin/{path}"
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            text = answer.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as e:
-        fail(f"admin {method} {url}", "HTTP 2xx", f"HTTP {e.code}: {e.read().decode('utf-8', 'replace')}")
-    try:
-        return json.loads(text) if text else None
-    except ValueError:
-        fail(f"admin {method} {url}: answer", "JSON", text)
 
 
 # --- reading the client's answers ---------------------------------------------------------
