@@ -657,3 +657,43 @@ fn a_new_plan_replans_and_end_exec_date_ends_the_operation() {
         "Disable"
     );
 }
+
+#[test]
+fn operations_are_paged_oldest_first_and_selected_by_creation_date() {
+    let emulator = emulator();
+    let first = create(&emulator, &[]);
+    emulator.advance(Duration::from_secs(3600));
+    let local = |at: DateTime<Utc>| {
+        at.with_timezone(&chrono::FixedOffset::east_opt(3 * 3600).unwrap())
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    let between = local(emulator.engine().wall_now() - chrono::Duration::seconds(1));
+    let second = create(&emulator, &[]);
+    let third = create(&emulator, &[]);
+    let ids = |fields: &[(&str, &str)]| -> Vec<String> {
+        let answer = call(&emulator, GET, fields, &GET_SIGNATURE);
+        assert_eq!(answer["OperationState"]["Code"], 0, "{answer}");
+        answer["Result"]["ScheduledOperationList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["CronOperationId"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let token = ("UserToken", USER_TOKEN);
+    assert_eq!(
+        ids(&[token, ("Take", "10")]),
+        [first.clone(), second.clone(), third.clone()]
+    );
+    assert_eq!(
+        ids(&[token, ("Skip", "1"), ("Take", "1")]),
+        [second.clone()]
+    );
+    assert_eq!(
+        ids(&[token, ("Take", "10"), ("DateFrom", &between)]),
+        [second.clone(), third]
+    );
+    assert_eq!(ids(&[token, ("Take", "10"), ("DateTo", &between)]), [first]);
+    assert_eq!(ids(&[token, ("Take", "0")]), Vec::<String>::new());
+}
