@@ -688,7 +688,7 @@ fn operations_are_paged_oldest_first_and_selected_by_creation_date() {
     );
     assert_eq!(
         ids(&[token, ("Skip", "1"), ("Take", "1")]),
-        [second.clone()]
+        std::slice::from_ref(&second)
     );
     assert_eq!(
         ids(&[token, ("Take", "10"), ("DateFrom", &between)]),
