@@ -29,6 +29,9 @@ pub struct Clock {
     /// The latest advances, (from, to): a step due inside one was passed over by a jump,
     /// not reached by time going by (IntellectMoney's FireOnSkip tells the two apart).
     jumps: Mutex<std::collections::VecDeque<(Millis, Millis)>>,
+    /// Where the latest advance landed: a step due at or after it was jumped over by none
+    /// (time never goes back), which most steps learn without taking `jumps`.
+    last_landing: AtomicU64,
 }
 
 /// Advances remembered: enough for every step still due, since every read catches up.
@@ -75,6 +78,7 @@ impl Clock {
             version: AtomicU64::new(0),
             moved: watch::channel(0).0,
             jumps: Mutex::default(),
+            last_landing: AtomicU64::new(0),
         }
     }
 
@@ -146,7 +150,9 @@ impl Clock {
             // Recorded before the new time is published, so no step can be taken at the new
             // time without seeing that it was jumped over.
             let mut jumps = self.jumps.lock().unwrap_or_else(|p| p.into_inner());
-            jumps.push_back((from, from.saturating_add(by).min(RUNNING - 1)));
+            let to = from.saturating_add(by).min(RUNNING - 1);
+            jumps.push_back((from, to));
+            self.last_landing.fetch_max(to, SeqCst);
             if jumps.len() > JUMPS_KEPT {
                 jumps.pop_front();
             }
@@ -156,6 +162,9 @@ impl Clock {
     /// Where the advance that passed over `at` landed, if one did (`at` strictly inside
     /// it); `None` when time reached `at` by going by, or a jump landed right on it.
     pub fn jumped_over(&self, at: Millis) -> Option<Millis> {
+        if at >= self.last_landing.load(SeqCst) {
+            return None;
+        }
         let jumps = self.jumps.lock().unwrap_or_else(|p| p.into_inner());
         jumps
             .iter()
@@ -219,6 +228,20 @@ pub fn millis(duration: std::time::Duration) -> Millis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_step_can_tell_an_advance_jumped_over_it() {
+        let clock = Clock::frozen();
+        clock.advance(Duration::from_millis(100));
+        clock.advance(Duration::from_millis(50));
+        assert_eq!(clock.jumped_over(50), Some(100));
+        assert_eq!(clock.jumped_over(120), Some(150));
+        // Where a jump landed, and before the first, nothing was jumped over.
+        assert_eq!(clock.jumped_over(100), None);
+        assert_eq!(clock.jumped_over(150), None);
+        assert_eq!(clock.jumped_over(0), None);
+        assert_eq!(clock.jumped_over(200), None);
+    }
 
     #[test]
     fn frozen_clock_moves_only_when_advanced() {
