@@ -96,9 +96,10 @@ user_token='YdUlqkFcVo62XmY6B9VLJXCoAeA/0fJPxD4/kUUGmwHf5kgBa12MrKUyJd8uO0za'
 im_sign() { printf '%s::mySignSecretKey' "$1" | sha256sum | cut -d' ' -f1; }
 operation=$(curl -s "http://$emulator_addr/personal/scheduler/setScheduledOperationData" \
   -H 'Authorization: Bearer bench' \
-  -H "Sign: $(im_sign "$user_token::::::::3496318551::::::0 0 12 * * ? *::::::::::::::::::")" \
+  -H "Sign: $(im_sign "$user_token::::::::3496318551::::::0 0 12 * * ? *::::::::::::::::")" \
   --data-urlencode "UserToken=$user_token" -d ObjectId=3496318551 --data-urlencode 'RepeatPlan=0 0 12 * * ? *' \
   | sed -n 's/.*"CronOperationId":"\([0-9a-f-]*\)".*/\1/p')
+[ -n "$operation" ] || { echo "could not create an IntellectMoney operation" >&2; exit 1; }
 printf 'UserToken=%s&Skip=0&Take=5&Operation=%s' "$user_token" "$operation" >"$work/intellectmoney.form"
 echo "1e. IntellectMoney getScheduledOperationData (the seed's form, Bearer and Sign) of one operation" >&2
 intellectmoney_rps=$(CONTENT_TYPE=application/json REQUEST_PATH=/personal/scheduler/getScheduledOperationData \

@@ -10,7 +10,9 @@ the other methods (getUserToken, setScheduledOperationData, recurring/deactivate
 
 - PHP: the seed's snippet itself (seed-request.php: its curl_setopt_array unchanged), run with
   php-cli and php-curl. It sends `Content-Type: application/json` over a form body written as a
-  literal string (`UserToken=...&Skip=10&...`, values not URL-encoded).
+  literal string (`UserToken=...&Skip=10&...`, values not URL-encoded). So the PHP requests
+  carry the seed's own UserToken (no '+' in it): a token from getUserToken is base64 and often
+  has a '+', which a form body written that way turns into a space (and the Sign fails).
 - C#: .NET is not here, so `CSharpSeed` sends from http.client, header for header, what
   `HttpClient` + `FormUrlEncodedContent` put on the wire. The seed's C# cannot run as written:
   `request.Headers.Add("Content-Type", ...)` throws InvalidOperationException in .NET ("Misused
