@@ -73,6 +73,8 @@ impl Settings {
             },
             intellectmoney: crate::intellectmoney::Config {
                 pace: std::time::Duration::ZERO,
+                // Its own sequence: the same GUIDs as ricloud's would read as the same things.
+                id_seed: Some(4),
                 ..Default::default()
             },
             ricloud: crate::ricloud::Config {

@@ -307,8 +307,8 @@ fn intellectmoney_call(doors: &Doors, data: &[u8]) {
         Err(refused) => refused,
     };
     drop(intellectmoney::http::write(
+        door,
         &answer,
         intellectmoney::Format::Xml,
-        450_000,
     ));
 }

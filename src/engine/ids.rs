@@ -1,5 +1,6 @@
-//! Tasks a front door numbers itself (Mobizon's tasks, Bitrix24's processes): decimal ids
-//! increasing from a first one, within the door's namespace, and how the door starts them.
+//! Ids a front door gives: decimal ids increasing from a first one (Mobizon's tasks,
+//! Bitrix24's processes), with how the door starts such tasks; and GUIDs (ricloud's and
+//! IntellectMoney's resources and tasks) from a seeded sequence.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -120,6 +121,53 @@ impl Counter {
     pub fn reset(&self) {
         self.next.store(self.first, Ordering::Relaxed);
     }
+}
+
+/// GUIDs (UUID v4 strings) from a seeded sequence: md5 of the seed and a counter, with the
+/// v4 bits set. A test that fixes the seed sees the same ids every run (golden exchanges can
+/// name an id an earlier answer gave); without a seed, a random one.
+pub struct Guids {
+    seed: [u8; 16],
+    next: AtomicU64,
+}
+
+impl Guids {
+    pub fn new(seed: Option<u64>) -> Guids {
+        let seed = match seed {
+            Some(seed) => {
+                let mut bytes = [0; 16];
+                bytes[..8].copy_from_slice(&seed.to_le_bytes());
+                bytes
+            }
+            None => uuid::Uuid::new_v4().into_bytes(),
+        };
+        Guids {
+            seed,
+            next: AtomicU64::new(0),
+        }
+    }
+
+    pub fn mint(&self) -> String {
+        use md5::{Digest, Md5};
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let mut hasher = Md5::new();
+        hasher.update(self.seed);
+        hasher.update(n.to_le_bytes());
+        shaped_as_uuid(hasher.finalize().into())
+    }
+
+    /// A new task id at `door`.
+    pub fn task_id(&self, door: Door) -> TaskId {
+        TaskId::new(door, &self.mint()).expect("a GUID fits a task id")
+    }
+}
+
+/// Sixteen bytes as a UUID v4's text.
+pub fn shaped_as_uuid(bytes: [u8; 16]) -> String {
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
 }
 
 #[cfg(test)]

@@ -71,7 +71,7 @@ async fn serve(
         journal(&state, started, name, 0, &request_body, &web::Bytes::new());
         return dropped_connection("application/json");
     };
-    let (content_type, text) = write(&answer, format, door.world.eshop_id);
+    let (content_type, text) = write(door, &answer, format);
     let text = web::Bytes::from(text);
     journal(&state, started, name, status, &request_body, &text);
     let status = actix_web::http::StatusCode::from_u16(status).expect("200 or 500");
@@ -123,11 +123,12 @@ fn format(accept: Option<&str>, default: Format) -> Format {
     }
 }
 
-/// The answer as sent: its Content-Type and text.
-pub fn write(answer: &Answer, format: Format, eshop_id: u64) -> (&'static str, String) {
+/// The answer as sent: its Content-Type and text, with the shop's id and a new `OperationId`.
+pub fn write(door: &IntellectMoney, answer: &Answer, format: Format) -> (&'static str, String) {
+    let (shop, id) = (door.world.eshop_id, door.new_guid().to_string());
     match format {
-        Format::Json => ("application/json; charset=utf-8", answer.to_json(eshop_id)),
-        Format::Xml => ("application/xml; charset=utf-8", answer.to_xml(eshop_id)),
+        Format::Json => ("application/json; charset=utf-8", answer.to_json(shop, &id)),
+        Format::Xml => ("application/xml; charset=utf-8", answer.to_xml(shop, &id)),
     }
 }
 
@@ -135,9 +136,9 @@ pub fn write(answer: &Answer, format: Format, eshop_id: u64) -> (&'static str, S
 async fn unknown_path(state: web::Data<AppState>) -> HttpResponse {
     let door = &state.intellectmoney;
     let (content_type, text) = write(
+        door,
         &Answer::refused(why::UNREADABLE),
         door.world.default_format,
-        door.world.eshop_id,
     );
     HttpResponse::Ok().content_type(content_type).body(text)
 }

@@ -229,7 +229,7 @@ fn set_scheduled(door: &IntellectMoney, fields: &Fields) -> Served {
             operation.id
         }
         None => {
-            let id = Uuid::new_v4();
+            let id = door.new_guid();
             door.runs.schedule.insert(Operation {
                 id,
                 settings,

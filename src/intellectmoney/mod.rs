@@ -45,6 +45,9 @@ pub struct Config {
     pub run_retention: Duration,
     /// How long an issued `UserToken` is accepted.
     pub user_token_ttl: Duration,
+    /// Where the door's GUIDs start (tests fix it, so golden exchanges can name an id an
+    /// earlier answer gave); `None`: a random start.
+    pub id_seed: Option<u64>,
 }
 
 impl Default for Config {
@@ -53,6 +56,7 @@ impl Default for Config {
             pace: Duration::from_secs(1),
             run_retention: Duration::from_secs(30 * 24 * 3600),
             user_token_ttl: Duration::from_secs(24 * 3600),
+            id_seed: None,
         }
     }
 }
@@ -144,6 +148,7 @@ impl IntellectMoney {
                 max_age: 100 * 365 * 24 * 3600 * 1000,
             },
             pace: millis(config.pace),
+            ids: Arc::new(crate::engine::ids::Guids::new(config.id_seed)),
         });
         let door = IntellectMoney {
             engine,
@@ -200,6 +205,11 @@ impl IntellectMoney {
         self.tokens()
             .get(token)
             .is_some_and(|until| until.is_none_or(|until| now < until))
+    }
+
+    /// A new GUID of the door's (an operation's, an answer's `OperationId`).
+    fn new_guid(&self) -> uuid::Uuid {
+        self.runs.ids.mint().parse().expect("Guids mints GUIDs")
     }
 
     /// The instant now on both clocks: wall time for plans, engine time for the schedule.
@@ -267,7 +277,7 @@ impl IntellectMoney {
             return;
         };
         let task = self.runs.planned(operation.id, next, self.now());
-        if let Err(error) = self.engine.start(task, &mut run::mint) {
+        if let Err(error) = self.engine.start(task, &mut self.runs.minter()) {
             log::warn!("intellectmoney: a planned run was refused: {error:?}");
         }
     }
@@ -320,7 +330,7 @@ impl crate::state::FrontDoor for IntellectMoney {
         task.detail.append(&mut detail);
         task.outcome = path;
         self.engine
-            .start(task, &mut run::mint)
+            .start(task, &mut self.runs.minter())
             .map_err(|e| format!("{e:?}"))
     }
 

@@ -102,24 +102,26 @@ impl Answer {
         Answer::handled_with(State::refused(why::NOT_AUTHORISED))
     }
 
-    fn envelope(&self, eshop_id: u64) -> Envelope<'_> {
+    fn envelope<'a>(&'a self, eshop_id: u64, operation_id: &'a str) -> Envelope<'a> {
         Envelope {
             operation_state: &self.state,
-            operation_id: uuid::Uuid::new_v4().to_string(),
+            operation_id,
             eshop_id,
             result: self.result.as_deref(),
         }
     }
 
-    pub fn to_json(&self, eshop_id: u64) -> String {
-        serde_json::to_string(&self.envelope(eshop_id)).expect("an answer always serialises")
+    /// The answer as JSON: `operation_id` is the `OperationId` it carries (a new one each time).
+    pub fn to_json(&self, eshop_id: u64, operation_id: &str) -> String {
+        serde_json::to_string(&self.envelope(eshop_id, operation_id))
+            .expect("an answer always serialises")
     }
 
     /// The same document as XML under `<Response>`, its elements in the JSON's order.
-    pub fn to_xml(&self, eshop_id: u64) -> String {
+    pub fn to_xml(&self, eshop_id: u64, operation_id: &str) -> String {
         let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-        crate::http::write_xml_in_order(&mut xml, "Response", &self.to_json(eshop_id))
-            .expect("an answer is JSON");
+        let json = self.to_json(eshop_id, operation_id);
+        crate::http::write_xml_in_order(&mut xml, "Response", &json).expect("an answer is JSON");
         xml
     }
 }
@@ -130,7 +132,7 @@ struct Envelope<'a> {
     #[serde(rename = "OperationState")]
     operation_state: &'a State,
     #[serde(rename = "OperationId")]
-    operation_id: String,
+    operation_id: &'a str,
     #[serde(rename = "EshopId")]
     eshop_id: u64,
     #[serde(rename = "Result")]
@@ -214,7 +216,8 @@ mod tests {
 
     #[test]
     fn the_envelope_keeps_the_seeds_order() {
-        let json = Answer::refused(why::BAD_SIGN).to_json(450_000);
+        let json =
+            Answer::refused(why::BAD_SIGN).to_json(450_000, "00000000-0000-4000-8000-000000000000");
         let state = json.find("OperationState").unwrap();
         let id = json.find("OperationId").unwrap();
         let shop = json.find("EshopId").unwrap();

@@ -20,6 +20,7 @@ use uuid::Uuid;
 use super::schedule::{Operation, Schedule};
 use super::DOOR;
 use crate::engine::clock::Millis;
+use crate::engine::ids::Guids;
 use crate::engine::task::{
     as_dictated, Job, JobRequest, Lifetime, NextIn, Refusal, StatusCode, Step, StepCtx, TaskId,
     TaskType, Vocabulary,
@@ -85,6 +86,8 @@ pub struct Runs {
     pub declined: Vec<u64>,
     pub lifetime: Lifetime,
     pub pace: Millis,
+    /// The door's GUIDs: operations, answers and runs.
+    pub ids: Arc<Guids>,
 }
 
 impl Runs {
@@ -111,15 +114,16 @@ impl Runs {
         }
     }
 
+    /// What mints a new run's id (a GUID, as the service's own ids are).
+    pub fn minter(&self) -> Box<dyn FnMut() -> TaskId + Send> {
+        let ids = Arc::clone(&self.ids);
+        Box::new(move || ids.task_id(DOOR))
+    }
+
     /// A run of no operation (the admin API's, without a path): it executes at once.
     pub fn standalone(self: &Arc<Runs>, now: DateTime<Utc>) -> Box<dyn Job> {
         Box::new(RunJob::new(Arc::clone(self), None, now))
     }
-}
-
-/// A new run id: a GUID, as the service's own ids are.
-pub fn mint() -> TaskId {
-    TaskId::new(DOOR, &Uuid::new_v4().to_string()).expect("a GUID fits a task id")
 }
 
 pub struct RunJob {
@@ -178,7 +182,7 @@ impl RunJob {
         } else {
             self.execute(ctx)
         };
-        with_successor(step, successor)
+        self.with_successor(step, successor)
     }
 
     /// A run of no operation starts at once; one whose operation is gone is cancelled.
@@ -208,7 +212,7 @@ impl RunJob {
         let step = Step::to(PLANNED)
             .with("waiting", "another run of the operation is executing")
             .next_in(NextIn::At(until_next.map_or(recheck, |n| n.min(recheck))));
-        with_successor(step, successor)
+        self.with_successor(step, successor)
     }
 
     /// Plans the operation's next run (once), and says whether this run is stale: its
@@ -254,6 +258,14 @@ impl RunJob {
             .runs
             .planned(operation.id, successor_at, (ctx.now, ctx.at));
         (Some(successor), stale)
+    }
+
+    /// `step`, starting the operation's next run when there is one.
+    fn with_successor(&self, step: Step, successor: Option<NewTask>) -> Step {
+        match successor {
+            Some(task) => step.spawn(task, self.runs.minter()),
+            None => step,
+        }
     }
 
     /// This run is no longer the operation's next.
@@ -352,13 +364,6 @@ impl RunJob {
     }
 }
 
-fn with_successor(step: Step, successor: Option<NewTask>) -> Step {
-    match successor {
-        Some(task) => step.spawn(task, Box::new(mint)),
-        None => step,
-    }
-}
-
 /// A wall time as engine time, through the step's own instant on both clocks.
 fn wall_to_ms(at: DateTime<Utc>, ctx: &StepCtx) -> Millis {
     ctx.at.saturating_add_signed(ms_between(ctx.now, at))
@@ -434,7 +439,7 @@ impl Job for RunJob {
                 Step::to(other)
             }
         };
-        with_successor(step, successor)
+        self.with_successor(step, successor)
     }
 
     fn on_request(

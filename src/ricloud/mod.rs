@@ -92,7 +92,7 @@ pub struct Ricloud {
     engine: Arc<Engine>,
     config: Config,
     world: WorldSection,
-    ids: ids::Uuids,
+    ids: crate::engine::ids::Guids,
     registry: Mutex<Registry>,
 }
 
@@ -100,7 +100,7 @@ impl Ricloud {
     pub fn new(engine: Arc<Engine>, config: Config, world: &WorldSection) -> Ricloud {
         Ricloud {
             engine,
-            ids: ids::Uuids::new(config.id_seed),
+            ids: crate::engine::ids::Guids::new(config.id_seed),
             config,
             world: world.clone(),
             registry: Mutex::default(),
@@ -168,9 +168,7 @@ impl Ricloud {
         };
         let id = self
             .engine
-            .start(new, &mut || {
-                TaskId::new(DOOR, &self.ids.mint()).expect("a UUID fits a task id")
-            })
+            .start(new, &mut || self.ids.task_id(DOOR))
             .map_err(|e| Error::limit_exceeded(&format!("no task can be started now: {e:?}")))?;
         let prune = {
             let mut registry = self.registry();

@@ -4,7 +4,7 @@
 //! must equal `NN-<name>.response.http`: the status, the Content-Type, and the body (JSON
 //! compared as values, with every `time` and `result_time` block masked as `{{time}}`:
 //! their durations are measured; datetimes as `{{datetime}}`, the emulator's address as
-//! `{{address}}`). ricloud's ids come from the fixed seed tests run with, so a later request
+//! `{{address}}`). ricloud's and IntellectMoney's GUIDs come from the fixed seed tests run with, so a later request
 //! can name an id an earlier answer gave.
 //!
 //! A request file is `METHOD PATH`, header lines, a blank line, then the body; a response
@@ -36,7 +36,7 @@ fn every_door_exchange_replays() {
         scenarios.sort();
         assert!(scenarios.len() >= 2, "{door}: the exchanges are missing");
         for scenario in &scenarios {
-            failures.extend(replay(scenario, bless, *door == "intellectmoney"));
+            failures.extend(replay(scenario, bless));
         }
     }
     assert!(
@@ -47,8 +47,7 @@ fn every_door_exchange_replays() {
     );
 }
 
-/// `random_ids`: the door mints its GUIDs at random (IntellectMoney), so they are masked.
-fn replay(scenario: &Path, bless: bool, random_ids: bool) -> Vec<String> {
+fn replay(scenario: &Path, bless: bool) -> Vec<String> {
     let emulator = start_with(Settings::for_tests());
     emulator
         .engine()
@@ -86,7 +85,7 @@ fn replay(scenario: &Path, bless: bool, random_ids: bool) -> Vec<String> {
                 .replace(&emulator.addr().to_string(), "{{address}}"),
             ..reply
         };
-        let written = write_response(&reply, random_ids);
+        let written = write_response(&reply);
         if bless {
             fs::write(&expected_path, &written).unwrap();
             continue;
@@ -117,14 +116,13 @@ fn parse_request(text: &str) -> (String, String, Vec<(String, String)>, String) 
 }
 
 /// A response as its fixture is written: JSON bodies pretty-printed, times masked.
-fn write_response(reply: &HttpReply, random_ids: bool) -> String {
+fn write_response(reply: &HttpReply) -> String {
     let content_type = reply.header("content-type").unwrap_or("");
     let body = match serde_json::from_str::<Value>(&reply.body) {
         Ok(mut json) => {
-            mask(&mut json, random_ids);
+            mask(&mut json);
             serde_json::to_string_pretty(&json).unwrap()
         }
-        Err(_) if random_ids => mask_xml_guids(&mask_xml_time(&reply.body)),
         Err(_) => mask_xml_time(&reply.body),
     };
     format!("{}\nContent-Type: {content_type}\n\n{body}\n", reply.status)
@@ -132,7 +130,7 @@ fn write_response(reply: &HttpReply, random_ids: bool) -> String {
 
 /// Masks what differs from run to run: measured `time` blocks, and the admin API's
 /// datetimes and clock readings (the frozen clock starts at the real time).
-fn mask(value: &mut Value, random_ids: bool) {
+fn mask(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, value) in map.iter_mut() {
@@ -143,17 +141,13 @@ fn mask(value: &mut Value, random_ids: bool) {
                 } else if key == "millis" {
                     *value = Value::String("{{millis}}".into());
                 } else {
-                    mask(value, random_ids);
+                    mask(value);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| mask(item, random_ids)),
+        Value::Array(items) => items.iter_mut().for_each(mask),
         Value::String(text) if chrono::DateTime::parse_from_rfc3339(text).is_ok() => {
             *value = Value::String("{{datetime}}".into());
-        }
-        // Ids minted at random (GUIDs) differ from run to run too.
-        Value::String(text) if random_ids && uuid::Uuid::try_parse(text).is_ok() => {
-            *value = Value::String("{{guid}}".into());
         }
         _ => {}
     }
@@ -167,22 +161,6 @@ fn mask_xml_time(body: &str) -> String {
         }
         _ => body.to_owned(),
     }
-}
-
-/// Every GUID in an XML answer, masked as in JSON.
-fn mask_xml_guids(body: &str) -> String {
-    let mut masked = String::with_capacity(body.len());
-    let mut rest = body;
-    while let Some(at) = rest.char_indices().map(|(i, _)| i).find(|&i| {
-        rest.get(i..i + 36)
-            .is_some_and(|candidate| uuid::Uuid::try_parse(candidate).is_ok())
-    }) {
-        masked.push_str(&rest[..at]);
-        masked.push_str("{{guid}}");
-        rest = &rest[at + 36..];
-    }
-    masked.push_str(rest);
-    masked
 }
 
 fn normalize(text: &str) -> String {
