@@ -21,6 +21,8 @@ const OPENAPI: &str = include_str!("admin/openapi.json");
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/openapi.json", web::get().to(openapi))
+        .route("/health", web::get().to(health))
+        .route("/health/ready", web::get().to(ready))
         .route("/tasks", web::get().to(list_tasks))
         .route("/tasks", web::post().to(create_task))
         .route("/tasks/{id}", web::get().to(get_task))
@@ -130,6 +132,30 @@ fn task_id(req: &HttpRequest, state: &AppState, text: &str) -> Result<TaskId, Pr
     front_door(state, query.front_door.as_deref())?
         .parse_id(text)
         .ok_or_else(|| problem(StatusCode::NOT_FOUND, "no such task"))
+}
+
+/// Alive: what runs, for how long, holding how many tasks. Open without the admin token, as
+/// health checks are (it shows nothing a call could not learn).
+async fn health(state: web::Data<AppState>) -> HttpResponse {
+    let doors: Vec<&str> = state
+        .front_doors()
+        .into_iter()
+        .map(|door| door.door().name)
+        .filter(|name| state.serving.contains(name))
+        .collect();
+    HttpResponse::Ok().json(json!({
+        "status": "alive",
+        "version": env!("CARGO_PKG_VERSION"),
+        "uptimeSeconds": state.started.elapsed().as_secs_f64(),
+        "liveTasks": state.engine.task_count(),
+        "frontDoors": doors,
+    }))
+}
+
+/// Ready: the world is loaded and every door is built before the server accepts a call, so
+/// an emulator that answers is ready.
+async fn ready() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"ready": true}))
 }
 
 async fn openapi(req: HttpRequest, state: web::Data<AppState>) -> Answer {

@@ -101,6 +101,22 @@ impl Doors {
     pub const NAMES: &'static [&'static str] =
         &["cnode", "mobizon", "bitrix24", "ricloud", "intellectmoney"];
 
+    /// The names of the doors switched on.
+    pub fn serving(&self) -> Vec<&'static str> {
+        let on = [
+            self.cnode,
+            self.mobizon,
+            self.bitrix24,
+            self.ricloud,
+            self.intellectmoney,
+        ];
+        Doors::NAMES
+            .iter()
+            .zip(on)
+            .filter_map(|(name, on)| on.then_some(*name))
+            .collect()
+    }
+
     /// Every door but those named (`--off mobizon,bitrix24`).
     fn all_but(off: &[String]) -> Result<Doors, String> {
         let mut doors = Doors::default();

@@ -75,6 +75,8 @@ impl Emulator {
             journal: Journal::new(settings.journal_size),
             faults: Default::default(),
             admin: settings.admin.then(|| settings.admin_token.clone()),
+            started: crate::engine::clock::Stopwatch::start(),
+            serving: settings.doors.serving(),
         });
         let handle = state.clone();
         let admin_here = settings.admin && settings.admin_listen.is_none();

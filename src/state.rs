@@ -35,6 +35,10 @@ pub struct AppState {
     pub faults: Faults,
     /// `None`: no admin API; `Some(None)`: open; `Some(Some(token))`: bearer token required.
     pub admin: Option<Option<String>>,
+    /// When the emulator started (real time), for the health answer's uptime.
+    pub started: crate::engine::clock::Stopwatch,
+    /// The names of the front doors switched on.
+    pub serving: Vec<&'static str>,
 }
 
 /// What the control plane asks of every front door alike.
