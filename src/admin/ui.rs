@@ -25,7 +25,11 @@ const FILES: [(&str, &str, &str); 3] = [
         "text/javascript; charset=utf-8",
         include_str!("ui/ui.js"),
     ),
-    ("ui.css", "text/css; charset=utf-8", include_str!("ui/ui.css")),
+    (
+        "ui.css",
+        "text/css; charset=utf-8",
+        include_str!("ui/ui.css"),
+    ),
 ];
 
 #[derive(Deserialize)]

@@ -72,9 +72,9 @@
     return "tasks/" + encodeURIComponent(task.id) + (rest || "") + query({ frontDoor: task.door });
   }
 
-  // Virtual times as the emulator writes them, shorter: "2026-01-01 12:00:05.250".
+  // Virtual times as the emulator writes them, to the millisecond: "2026-01-01 12:00:05.250".
   function time(text) {
-    return text ? String(text).replace("T", " ").replace(/Z$/, "") : "";
+    return text ? String(text).replace("T", " ").replace(/(\.\d{3})\d*/, "$1").replace(/Z$/, "") : "";
   }
 
   function since(from, to) {
@@ -130,8 +130,8 @@
         el("td", {}, task.type),
         el("td", { className: statusClass(task) }, task.status),
         el("td", { className: "num" }, task.progressPercent),
-        el("td", {}, time(task.created)),
-        el("td", {}, time(task.nextStep)),
+        el("td", { title: time(task.created) }, time(task.created).slice(11)),
+        el("td", { title: time(task.nextStep) }, time(task.nextStep).slice(11)),
       ]);
       if (selected && selected.id === task.taskId && selected.door === task.frontDoor) {
         row.className = "selected";
