@@ -61,6 +61,12 @@ fn the_page_and_its_files_are_served_with_their_types() {
 
     let missing = http(emulator.addr(), "GET", "/__admin/ui/nothing.js", &[], b"");
     assert_eq!(missing.status, 404);
+
+    let doc = http(emulator.addr(), "GET", "/__admin/openapi.json", &[], b"").body;
+    let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    for path in ["/__admin/ui", "/__admin/ui/{file}"] {
+        assert!(doc["paths"].get(path).is_some(), "{path} is not described");
+    }
 }
 
 #[test]
