@@ -11,7 +11,7 @@ if [ $# -ne 2 ] && [ $# -ne 3 ]; then
 fi
 CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
 CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver || true)}
-if [ -z "$CHROMIUM" ] || [ -z "$CHROMEDRIVER" ]; then
+if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
     echo "chromium or chromedriver is not installed (run tests/browser/install.sh)"
     exit 77
 fi
