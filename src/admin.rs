@@ -16,6 +16,8 @@ use crate::faults::FaultPlan;
 use crate::state::{AppState, FrontDoor};
 use crate::units::parse_duration;
 
+mod ui;
+
 const OPENAPI: &str = include_str!("admin/openapi.json");
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -23,6 +25,9 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/openapi.json", web::get().to(openapi))
         .route("/health", web::get().to(health))
         .route("/health/ready", web::get().to(ready))
+        .route("/ui", web::get().to(ui::page))
+        .route("/ui/", web::get().to(ui::page))
+        .route("/ui/{file}", web::get().to(ui::asset))
         .route("/tasks", web::get().to(list_tasks))
         .route("/tasks", web::post().to(create_task))
         .route("/tasks/{id}", web::get().to(get_task))
@@ -81,14 +86,7 @@ impl actix_web::ResponseError for Problem {
 
 /// Every admin call goes through here: the bearer token, when one is set.
 fn authorized(req: &HttpRequest, state: &AppState) -> Result<(), Problem> {
-    let Some(Some(token)) = &state.admin else {
-        return Ok(());
-    };
-    let sent = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    if sent.and_then(|v| v.strip_prefix("Bearer ")) == Some(token.as_str()) {
+    if token_sent(req, state, None) {
         Ok(())
     } else {
         Err(problem(
@@ -96,6 +94,20 @@ fn authorized(req: &HttpRequest, state: &AppState) -> Result<(), Problem> {
             "the admin API needs Authorization: Bearer <token>",
         ))
     }
+}
+
+/// Whether the call may pass: no token is set, or it came as `Authorization: Bearer`, or
+/// (the dashboard's page and files only, which a browser loads without headers) as `query`.
+fn token_sent(req: &HttpRequest, state: &AppState, query: Option<&str>) -> bool {
+    let Some(Some(token)) = &state.admin else {
+        return true;
+    };
+    let sent = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    sent.and_then(|v| v.strip_prefix("Bearer ")) == Some(token.as_str())
+        || query == Some(token.as_str())
 }
 
 fn problem(status: StatusCode, message: &str) -> Problem {

@@ -175,7 +175,7 @@ fn journey_emulator() -> Emulator {
 
 /// Runs a command to its end or the timeout; its exit code (None when killed) and its
 /// stdout and stderr together.
-fn run_with_timeout(command: &mut Command, timeout: Duration) -> (Option<i32>, String) {
+pub(crate) fn run_with_timeout(command: &mut Command, timeout: Duration) -> (Option<i32>, String) {
     let log = tempfile_path();
     let file = std::fs::File::create(&log).unwrap();
     let mut child = command
@@ -208,17 +208,17 @@ fn run_with_timeout(command: &mut Command, timeout: Duration) -> (Option<i32>, S
 fn tempfile_path() -> PathBuf {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    target_dir()
-        .join("interop")
-        .join(format!("run-{}-{n}.log", std::process::id()))
+    let dir = target_dir().join("interop");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(format!("run-{}-{n}.log", std::process::id()))
 }
 
-fn tail(text: &str, lines: usize) -> String {
+pub(crate) fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))

@@ -7,6 +7,7 @@ mod harness;
 
 mod admin;
 mod binary;
+mod browser;
 mod coins;
 mod consistency;
 mod control;
@@ -35,4 +36,5 @@ mod slaves;
 mod statuses;
 mod task_status;
 mod treasury;
+mod ui;
 mod wsdl;
