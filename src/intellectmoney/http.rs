@@ -62,8 +62,9 @@ async fn serve(
             Err(refused) => ("", Some((200, refused))),
         },
         Err(refused) => {
-            let why = format!("{}: {}", why::UNREADABLE, refused.why(&state));
-            ("", Some((200, Answer::refused(why))))
+            // The service says no more than this; the journal keeps the request.
+            log::debug!("intellectmoney: {}", refused.why(&state));
+            ("", Some((200, Answer::refused(why::UNREADABLE))))
         }
     };
     let request_body = body.unwrap_or_default();
@@ -92,8 +93,10 @@ pub fn check(
     if !door.bearer_accepted(request.authorization) {
         return Err(Answer::refused(why::BAD_TOKEN));
     }
-    let fields = Fields::parse(body)
-        .map_err(|error| Answer::refused(format!("{}: {error}", why::UNREADABLE)))?;
+    let fields = Fields::parse(body).map_err(|error| {
+        log::debug!("intellectmoney: an unreadable body: {error}");
+        Answer::refused(why::UNREADABLE)
+    })?;
     if door.world.sign {
         let signed = request.sign.is_some_and(|sent| {
             method

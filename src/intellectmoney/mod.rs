@@ -183,7 +183,9 @@ impl IntellectMoney {
 
     /// A new `UserToken`, accepted for the configured time.
     fn issue_user_token(&self) -> String {
-        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+";
+        // Base64's letters but `+`, which the seed's way of writing a form body (a literal,
+        // unescaped string) would turn into a space.
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/";
         let token: String = (0..64)
             .map(|_| char::from(ALPHABET[fastrand::usize(..ALPHABET.len())]))
             .collect();

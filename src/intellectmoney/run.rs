@@ -289,12 +289,18 @@ impl RunJob {
             .with("attempt", self.retries + 1)
     }
 
-    /// The operation learns a run (or a retry) started now.
+    /// The operation learns a run (or a retry) started now: at its planned time when it
+    /// started on time (the engine counts whole milliseconds from a wall time that need not
+    /// be whole, so "on time" may read a fraction of a millisecond late).
     fn record_start(&mut self, ctx: &StepCtx) {
         let first = !std::mem::replace(&mut self.started, true);
+        let late = ctx.now.signed_duration_since(self.planned);
+        let on_time = first
+            && (chrono::TimeDelta::zero()..chrono::TimeDelta::milliseconds(1)).contains(&late);
+        let at = if on_time { self.planned } else { ctx.now };
         self.change(|operation| {
             operation.runs += u64::from(first);
-            operation.last_exec = Some(ctx.now);
+            operation.last_exec = Some(at);
         });
     }
 
