@@ -7,6 +7,7 @@ mod harness;
 
 mod admin;
 mod binary;
+mod callbacks;
 mod coins;
 mod consistency;
 mod control;
