@@ -159,7 +159,10 @@ pub async fn run(state: web::Data<AppState>, mut stop: watch::Receiver<bool>) {
     let Some(url) = callbacks.config.url.clone() else {
         return;
     };
+    // Straight to the receiver: a CI's HTTP_PROXY is not meant for a receiver beside the
+    // emulator (often on loopback).
     let client = match reqwest::Client::builder()
+        .no_proxy()
         .timeout(callbacks.config.timeout)
         .user_agent(concat!("cnode-emulator/", env!("CARGO_PKG_VERSION")))
         .build()
