@@ -311,3 +311,42 @@ fn without_a_callback_url_the_flag_changes_nothing() {
     assert!(callback_journal(&emulator).is_empty());
     assert_eq!(emulator.server.callback_counts(), Default::default());
 }
+
+#[test]
+fn the_world_files_url_serves_and_forced_statuses_are_sent_too() {
+    let receiver = Receiver::start(&[]);
+    let mut settings = paced(Duration::from_secs(1));
+    settings.world.node.callback_url = Some(receiver.url());
+    let emulator = start_with(settings);
+    emulator.log_in_as("shop");
+    let task_id = crate::harness::give(&emulator, "alice", "cb-1");
+    // Watched by its uniqueTransferId.
+    let answer = emulator.call(
+        Style::B,
+        "getTaskStatus",
+        &[
+            ("taskId", ""),
+            ("uniqueTransferId", "cb-1"),
+            ("callback", "1"),
+        ],
+    );
+    assert_eq!(answer.get("taskId"), task_id);
+    let (status, _) = admin(
+        &emulator,
+        "POST",
+        &format!("/tasks/{task_id}/force"),
+        serde_json::json!({"path": ["TRANSFERRING", "FINISHED_ERR"]}),
+    );
+    assert_eq!(status, 200);
+    emulator.advance(Duration::from_secs(1));
+    emulator.engine().catch_up();
+    eventually("both forced statuses", || receiver.got().len() >= 2);
+    let mut got = receiver.got();
+    got.sort_by_key(|r| r.body["seq"].as_u64());
+    let statuses: Vec<&str> = got
+        .iter()
+        .map(|r| r.body["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["TRANSFERRING", "FINISHED_ERR"]);
+    assert_eq!(got[1].body["additionalInfo"]["error_name"], "ERR");
+}
