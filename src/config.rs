@@ -46,6 +46,8 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// Open client connections, all workers together; more wait to be accepted.
     pub max_connections: usize,
+    /// Status callbacks (getTaskStatus `callback=true`): where they go, how they are retried.
+    pub callbacks: crate::callbacks::CallbackConfig,
 }
 
 impl Default for Settings {
@@ -71,6 +73,7 @@ impl Default for Settings {
             journal_size: 1000,
             request_timeout: Duration::from_secs(10),
             max_connections: 10_000,
+            callbacks: Default::default(),
         }
     }
 }
@@ -247,6 +250,28 @@ pub struct Cli {
         default_value = "1000000"
     )]
     pub max_tasks: usize,
+
+    /// Where status changes of tasks watched with getTaskStatus `callback=true` are POSTed
+    /// as JSON (http:// only); overrides the world file's `node.callback_url`.
+    #[arg(long, env = "CNODE_CALLBACK_URL", value_name = "URL")]
+    pub callback_url: Option<String>,
+
+    /// Tries per status callback, the first included.
+    #[arg(
+        long,
+        env = "CNODE_CALLBACK_ATTEMPTS",
+        value_name = "N",
+        default_value = "5"
+    )]
+    pub callback_attempts: u32,
+
+    /// The real-time wait after a failed callback attempt; each later wait doubles.
+    #[arg(long, env = "CNODE_CALLBACK_BACKOFF", value_name = "DURATION", default_value = "100ms", value_parser = parse_duration)]
+    pub callback_backoff: Duration,
+
+    /// How long one callback attempt may take, connecting included.
+    #[arg(long, env = "CNODE_CALLBACK_TIMEOUT", value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    pub callback_timeout: Duration,
 }
 
 const MAX_TASK_TTL: Duration = Duration::from_millis(u32::MAX as u64);
@@ -308,6 +333,12 @@ impl Cli {
                 self.max_depth
             ));
         }
+        if let Some(url) = &self.callback_url {
+            crate::callbacks::check_url(url).map_err(|e| format!("--callback-url {e}"))?;
+        }
+        if self.callback_attempts == 0 {
+            return Err("--callback-attempts 0: at least 1 (the first attempt)".into());
+        }
         let task_not_found = match self.not_found_spelling {
             NotFoundSpelling::Exist => Code::TaskDoesNotExist,
             NotFoundSpelling::Exists => Code::TaskDoesNotExists,
@@ -317,6 +348,7 @@ impl Cli {
             world,
             engine: EngineConfig {
                 max_tasks: self.max_tasks,
+                ..EngineConfig::default()
             },
             cnode: CnodeConfig {
                 task_ttl: self.task_ttl,
@@ -344,6 +376,13 @@ impl Cli {
             },
             request_timeout: self.request_timeout,
             max_connections: self.max_connections,
+            callbacks: crate::callbacks::CallbackConfig {
+                url: self.callback_url,
+                attempts: self.callback_attempts,
+                backoff: self.callback_backoff,
+                timeout: self.callback_timeout,
+                ..Default::default()
+            },
             ..Settings::default()
         })
     }
@@ -371,6 +410,29 @@ mod tests {
         assert_eq!(settings.cnode.task_ttl, Duration::from_secs(2));
         assert_eq!(settings.cnode.step, Duration::ZERO);
         assert_eq!(settings.ops.task_not_found, Code::TaskDoesNotExists);
+        assert_eq!(settings.callbacks.url, None);
+    }
+
+    #[test]
+    fn a_callback_url_is_checked() {
+        let parse = |url: &str| {
+            Cli::parse_from([
+                "cnode-emulator",
+                "--callback-url",
+                url,
+                "--callback-attempts",
+                "3",
+            ])
+            .into_settings()
+        };
+        let settings = parse("http://127.0.0.1:8080/hook").unwrap();
+        assert_eq!(
+            settings.callbacks.url.as_deref(),
+            Some("http://127.0.0.1:8080/hook")
+        );
+        assert_eq!(settings.callbacks.attempts, 3);
+        assert!(parse("https://example.com/").unwrap_err().contains("TLS"));
+        assert!(parse("not a url").unwrap_err().contains("--callback-url"));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 pub mod admin;
 pub mod bitrix24;
+pub mod callbacks;
 pub mod cnode;
 pub mod config;
 pub mod engine;

@@ -10,6 +10,7 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 use tokio::sync::watch;
 
 use crate::bitrix24::Bitrix24;
+use crate::callbacks::Callbacks;
 use crate::cnode::Node;
 use crate::config::Settings;
 use crate::engine::clock::Clock;
@@ -42,8 +43,15 @@ impl Emulator {
             .chain(IntellectMoney::task_types())
             .chain(Ricloud::task_types())
             .collect();
-        let engine = Arc::new(Engine::new(settings.engine, clock, types));
         let world = &settings.world;
+        // The command line's callback URL wins over the world file's.
+        let mut callbacks = settings.callbacks.clone();
+        callbacks.url = callbacks.url.or_else(|| world.node.callback_url.clone());
+        let mut engine_config = settings.engine.clone();
+        if callbacks.url.is_some() {
+            engine_config.status_changes = callbacks.queue.max(1);
+        }
+        let engine = Arc::new(Engine::new(engine_config, clock, types));
         // Built once, outside the factory closure, so every worker shares one engine.
         let state = web::Data::new(AppState {
             node: Arc::new(Node::new(engine.clone(), settings.cnode, world)),
@@ -74,6 +82,7 @@ impl Emulator {
             request_timeout: settings.request_timeout,
             journal: Journal::new(settings.journal_size),
             faults: Default::default(),
+            callbacks: Arc::new(Callbacks::new(callbacks, engine.clone())),
             admin: settings.admin.then(|| settings.admin_token.clone()),
             started: crate::engine::clock::Stopwatch::start(),
             serving: settings.doors.serving(),
@@ -158,10 +167,16 @@ impl Emulator {
         self.run().await
     }
 
-    /// Serves until the server is stopped by its handle, then stops the ticker.
+    /// Serves until the server is stopped by its handle, then stops the ticker and the
+    /// status callbacks.
     pub async fn run(self) -> io::Result<()> {
         let (stop_ticker, ticker_stopped) = watch::channel(false);
-        let ticker = actix_web::rt::spawn(ticker::run(self.state.engine.clone(), ticker_stopped));
+        let ticker = actix_web::rt::spawn(ticker::run(
+            self.state.engine.clone(),
+            ticker_stopped.clone(),
+        ));
+        let callbacks =
+            actix_web::rt::spawn(crate::callbacks::run(self.state.clone(), ticker_stopped));
         let admin = self.admin.map(|(server, _)| {
             let handle = server.handle();
             (handle, actix_web::rt::spawn(server))
@@ -173,6 +188,7 @@ impl Emulator {
         }
         let _ = stop_ticker.send(true);
         let _ = ticker.await;
+        let _ = callbacks.await;
         served
     }
 }

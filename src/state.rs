@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::bitrix24::Bitrix24;
+use crate::callbacks::Callbacks;
 use crate::cnode::ops::OpsConfig;
 use crate::cnode::soap::ParseLimits;
 use crate::cnode::Node;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub request_timeout: std::time::Duration,
     pub journal: Journal,
     pub faults: Faults,
+    /// Status callbacks: where they go, and what they did (`counts()`, for metrics).
+    pub callbacks: Arc<Callbacks>,
     /// `None`: no admin API; `Some(None)`: open; `Some(Some(token))`: bearer token required.
     pub admin: Option<Option<String>>,
     /// When the emulator started (real time), for the health answer's uptime.

@@ -205,6 +205,11 @@ impl TestServer {
         self.state.journal.entries(operation, limit)
     }
 
+    /// What the status callbacks did: delivered, failed, retried, dropped.
+    pub fn callback_counts(&self) -> crate::callbacks::CallbackCounts {
+        self.state.callbacks.counts()
+    }
+
     /// Tasks, worlds and journal back to the start.
     pub fn reset(&self) {
         self.state.reset();

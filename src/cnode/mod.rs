@@ -152,6 +152,12 @@ impl Node {
         self.engine.task(id).map(cnode_view)
     }
 
+    /// Asks for the task's later status changes to be sent (getTaskStatus `callback=true`);
+    /// false when status callbacks are off.
+    pub fn watch(&self, id: TaskId) -> bool {
+        self.engine.watch(id)
+    }
+
     /// Hands a request (cancel, end of series) to a task's job. `None`: no such task.
     pub fn request(&self, id: TaskId, request: JobRequest) -> Option<Result<(), Refusal>> {
         self.engine.request(id, request)

@@ -386,6 +386,7 @@ impl Engine {
         self.due.clear();
         self.store.clear();
         self.forget_spawned();
+        self.watches.clear();
     }
 
     /// Before a front door's world is put back as its file describes it: its tasks still

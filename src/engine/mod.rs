@@ -11,11 +11,13 @@ pub mod scripted;
 pub mod store;
 pub mod task;
 pub mod ticker;
+mod watch;
 
 #[cfg(test)]
 mod tests;
 
 pub use control::{ForceError, HistoryStep, OutcomeRule, RuleError, TaskDetail, TaskFilter};
+pub use watch::StatusChange;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,12 +33,16 @@ use task::{Task, TaskId, TaskType};
 pub struct EngineConfig {
     /// Live tasks the store holds at most, all front doors together; starting one more is refused.
     pub max_tasks: usize,
+    /// Status changes of watched tasks queued at most, waiting for their consumer; the
+    /// oldest is dropped (and counted) past that. 0: tasks cannot be watched.
+    pub status_changes: usize,
 }
 
 impl Default for EngineConfig {
     fn default() -> EngineConfig {
         EngineConfig {
             max_tasks: 1_000_000,
+            status_changes: 0,
         }
     }
 }
@@ -64,6 +70,8 @@ pub struct Engine {
     /// Tasks steps started, with the time they were started at, waiting for the stepping
     /// task to be let go.
     spawned: Mutex<Vec<(Millis, task::Spawn)>>,
+    /// Status changes of watched tasks, for whoever listens (`Engine::watch`).
+    watches: watch::Watches,
 }
 
 /// A task to start.
@@ -129,6 +137,7 @@ impl Engine {
                 task_type.name
             );
         }
+        let watches = watch::Watches::new(config.status_changes);
         Engine {
             clock,
             config,
@@ -141,6 +150,7 @@ impl Engine {
             next_seq: AtomicU64::new(0),
             progressions: Mutex::new(HashMap::new()),
             spawned: Mutex::new(Vec::new()),
+            watches,
         }
     }
 
@@ -376,6 +386,38 @@ impl Engine {
         history
     }
 
+    /// Marks a task watched: each of its later status changes is queued as a
+    /// [`StatusChange`] for [`Engine::next_status_change`]. False when there is no such
+    /// task, or watching is off (`EngineConfig::status_changes` is 0).
+    pub fn watch(&self, id: TaskId) -> bool {
+        self.watches.is_on()
+            && self
+                .store
+                .with_task(id, self.clock.now(), |task| task.watched = true)
+                .is_some()
+    }
+
+    /// The oldest status change of a watched task not taken yet.
+    pub fn next_status_change(&self) -> Option<StatusChange> {
+        self.watches.pop()
+    }
+
+    /// Waits until a status change may have been queued since `next_status_change` last
+    /// found none (at once if one was queued meanwhile).
+    pub async fn status_change_queued(&self) {
+        self.watches.ready().await
+    }
+
+    /// Status changes dropped unread because the queue was full.
+    pub fn status_changes_dropped(&self) -> u64 {
+        self.watches.dropped()
+    }
+
+    /// Status changes waiting to be taken.
+    pub fn status_changes_waiting(&self) -> usize {
+        self.watches.len()
+    }
+
     /// The live task of the front door tagged `door` that carries `key`.
     pub fn task_id_by_key(&self, door: u8, key: &str) -> Option<TaskId> {
         self.store.find_by_key(door, key)
@@ -456,7 +498,20 @@ impl Engine {
         }
         let next_in = step.next_in;
         let expires_at = task.expires_at;
+        let before = task.status;
         task.record(step, at);
+        if task.watched && task.status != before {
+            self.watches.push(StatusChange {
+                seq: 0,
+                id: task.id,
+                door: task.task_type.door.name,
+                task_type: task.task_type.name,
+                status: task.status_name(),
+                progress: task.progress_at(at),
+                detail: task.info.as_json().to_owned(),
+                at: self.clock.wall(at),
+            });
+        }
         if task.expires_at != expires_at {
             self.store.expire_at(task.expires_at, task.id);
         }

@@ -335,6 +335,8 @@ pub struct Task {
     pub progression: Progression,
     /// A step is waiting for a poll or an admin call (per-poll and manual progression).
     pub on_demand: bool,
+    /// Someone asked to hear of its status changes (`Engine::watch`).
+    pub watched: bool,
     /// Status polls since the last step (per-poll progression).
     pub polls: u32,
     /// The entry the due queue holds for this task (kept by `Engine::keep_due` alone).
@@ -385,6 +387,7 @@ impl Task {
             next_step_at: None,
             progression,
             on_demand: false,
+            watched: false,
             polls: 0,
             queued: None,
             job,

@@ -203,3 +203,94 @@ fn a_steered_job_is_told_the_dictated_status_and_goes_on_by_itself() {
     engine.clock().advance(Duration::from_millis(1));
     assert_eq!(status(&engine, "0"), "done");
 }
+
+fn watching(queue: usize) -> Engine {
+    Engine::new(
+        EngineConfig {
+            status_changes: queue,
+            ..EngineConfig::default()
+        },
+        Arc::new(Clock::frozen()),
+        vec![&RUN],
+    )
+}
+
+/// The statuses of the changes queued, in order, taken out of the queue.
+fn changes(engine: &Engine) -> Vec<(u64, &'static str)> {
+    std::iter::from_fn(|| engine.next_status_change())
+        .map(|change| (change.seq, change.status))
+        .collect()
+}
+
+#[test]
+fn a_watched_task_queues_each_later_status_change_forced_ones_too() {
+    let engine = watching(100);
+    let fired = Fired::default();
+    let ids = Arc::new(AtomicU64::new(0));
+    let start = engine.clock().now();
+    engine
+        .start(run(start + PERIOD, &fired, &ids), &mut minter(&ids))
+        .unwrap();
+    let id = TaskId::new(DOOR, "0").unwrap();
+    assert!(engine.watch(id));
+    assert!(!engine.watch(TaskId::new(DOOR, "nobody").unwrap()));
+    assert!(
+        changes(&engine).is_empty(),
+        "the current status is not a change"
+    );
+
+    engine.clock().advance(Duration::from_millis(PERIOD));
+    engine.catch_up();
+    engine.force(id, &["failed".into()], None, None).unwrap();
+    engine.clock().advance(Duration::from_millis(1000));
+    engine.catch_up();
+    let seen = changes(&engine);
+    assert_eq!(
+        seen,
+        vec![(1, "running"), (2, "failed"), (3, "retrying")],
+        "the run it spawned is not watched"
+    );
+    engine.clock().advance(Duration::from_millis(5000));
+    engine.catch_up();
+    let change = engine.next_status_change().expect("done is queued");
+    assert_eq!(
+        (change.id, change.door, change.task_type),
+        (id, "toy", "toy.run")
+    );
+    assert_eq!((change.status, change.detail.as_str()), ("done", "{}"));
+    assert_eq!(change.at, engine.clock().wall(start + PERIOD + 6000));
+}
+
+#[test]
+fn the_queue_keeps_the_newest_changes_and_counts_the_dropped() {
+    let engine = watching(2);
+    let fired = Fired::default();
+    let ids = Arc::new(AtomicU64::new(0));
+    let start = engine.clock().now();
+    engine
+        .start(run(start, &fired, &ids), &mut minter(&ids))
+        .unwrap();
+    let id = TaskId::new(DOOR, "0").unwrap();
+    assert!(engine.watch(id));
+    engine.force(id, &["failed".into()], None, None).unwrap();
+    engine.clock().advance(Duration::from_millis(6000));
+    engine.catch_up();
+    // running → failed → retrying → done: three changes, room for two.
+    assert_eq!(engine.status_changes_dropped(), 1);
+    assert_eq!(engine.status_changes_waiting(), 2);
+    assert_eq!(changes(&engine), vec![(2, "retrying"), (3, "done")]);
+}
+
+#[test]
+fn with_watching_off_nothing_is_watched_or_queued() {
+    let engine = engine();
+    let fired = Fired::default();
+    let ids = Arc::new(AtomicU64::new(0));
+    engine
+        .start(run(engine.clock().now(), &fired, &ids), &mut minter(&ids))
+        .unwrap();
+    assert!(!engine.watch(TaskId::new(DOOR, "0").unwrap()));
+    engine.clock().advance(Duration::from_millis(10_000));
+    engine.catch_up();
+    assert_eq!(engine.status_changes_waiting(), 0);
+}

@@ -44,6 +44,8 @@ fn the_engine_knows_no_wire_and_no_front_door() {
             "crate::http",
             "crate::admin",
             "crate::state",
+            "crate::callbacks",
+            "reqwest",
         ],
     );
 }

@@ -8,6 +8,7 @@ mod harness;
 mod admin;
 mod binary;
 mod browser;
+mod callbacks;
 mod coins;
 mod consistency;
 mod control;

@@ -12,8 +12,9 @@ const MAX_ID_LEN: usize = 64;
 pub fn get_task_status(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
     let task_id = args.token("taskId")?;
     let unique_transfer_id = args.text("uniqueTransferId")?;
-    // Accepted and checked; with no callback URL configured it changes nothing (§11.2).
-    args.boolean("callback")?;
+    // With a callback URL configured, the task's later status changes are POSTed there
+    // (src/callbacks.rs); without one the flag changes nothing (§11.2).
+    let callback = args.boolean("callback")?.unwrap_or(false);
 
     let found = if task_id.is_empty() && unique_transfer_id.is_empty() {
         Err(Code::InvalidTaskId)
@@ -29,6 +30,9 @@ pub fn get_task_status(ctx: &Ctx, args: &Args) -> Result<Reply, Fault> {
             .and_then(|id| ctx.node.poll(id))
             .ok_or(ctx.config.task_not_found)
     };
+    if let (true, Ok(task)) = (callback, &found) {
+        ctx.node.watch(task.id);
+    }
     Ok(reply(task_id, found))
 }
 

@@ -41,6 +41,9 @@ pub struct NodeFile {
     pub user_settings: Map<String, Value>,
     /// Slave nodes known to a master node.
     pub slaves: Vec<SlaveFile>,
+    /// Where status changes of watched tasks (getTaskStatus `callback=true`) are POSTed,
+    /// read at start; `--callback-url` wins over it.
+    pub callback_url: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -141,6 +144,7 @@ impl Default for NodeFile {
             machine_settings: Map::new(),
             user_settings: Map::new(),
             slaves: Vec::new(),
+            callback_url: None,
         }
     }
 }
@@ -192,6 +196,9 @@ impl WorldFile {
             ("node.write_permission_delay", &node.write_permission_delay),
         ] {
             parse_duration(text).map_err(|e| format!("{what}: {e}"))?;
+        }
+        if let Some(url) = &node.callback_url {
+            crate::callbacks::check_url(url).map_err(|e| format!("node.callback_url {e}"))?;
         }
         for slave in &node.slaves {
             for address in [&slave.soap, &slave.application]
@@ -253,5 +260,12 @@ mod tests {
         let err = WorldFile::from_toml("[users.a]\npassword = \"x\"\nbehaviour = \"sulk\"\n")
             .unwrap_err();
         assert!(err.contains("sulk"), "{err}");
+        let err = WorldFile::from_toml("[node]\ncallback_url = \"ftp://x/\"\n").unwrap_err();
+        assert!(err.contains("callback_url"), "{err}");
+        let world = WorldFile::from_toml("[node]\ncallback_url = \"http://127.0.0.1:1/\"\n");
+        assert_eq!(
+            world.unwrap().node.callback_url.as_deref(),
+            Some("http://127.0.0.1:1/")
+        );
     }
 }
