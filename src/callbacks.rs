@@ -228,6 +228,7 @@ async fn deliver(state: &AppState, client: &reqwest::Client, url: &str, change: 
             seq: 0,
             at,
             operation: "callback".into(),
+            request_id: None,
             http_status,
             duration_micros: u64::try_from(stopwatch.elapsed().as_micros()).unwrap_or(u64::MAX),
             request: body.clone(),

@@ -143,6 +143,13 @@ impl Doors {
     }
 }
 
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
 /// A stand-in for Billon's Corporate Node: its SOAP API on a simulated world.
 #[derive(Parser, Debug)]
 #[command(name = "cnode-emulator", version, about, long_about = None)]
@@ -163,6 +170,11 @@ pub struct Cli {
     /// Front doors not to serve (comma-separated: cnode, mobizon, bitrix24, ricloud, intellectmoney); their paths answer 404.
     #[arg(long, env = "CNODE_OFF", value_name = "DOORS", value_delimiter = ',')]
     pub off: Vec<String>,
+
+    /// Log lines as text or as JSON (one object per line, for machines); `RUST_LOG` filters
+    /// them (a line per call under the target `call`).
+    #[arg(long, env = "CNODE_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
 
     /// Front doors that enforce their service's polling advice (mobizon: once a second per
     /// key; bitrix24: once a minute per process), answering a too-fast poll with the

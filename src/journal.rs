@@ -17,6 +17,8 @@ pub struct Exchange {
     pub at: DateTime<Utc>,
     /// The operation called, or empty when the request was not a valid call.
     pub operation: String,
+    /// The call's request id (`X-Request-Id`), as its log line names it.
+    pub request_id: Option<String>,
     pub http_status: u16,
     pub duration_micros: u64,
     /// The bodies as they crossed the wire: shared with the request and the response, not

@@ -1,12 +1,13 @@
 use clap::Parser;
 
-use cnode_emulator::config::Cli;
+use cnode_emulator::config::{Cli, LogFormat};
 use cnode_emulator::startup::Emulator;
 
 #[actix_web::main]
 async fn main() -> std::process::ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    let settings = match Cli::parse().into_settings() {
+    let cli = Cli::parse();
+    init_logs(cli.log_format);
+    let settings = match cli.into_settings() {
         Ok(settings) => settings,
         Err(error) => {
             eprintln!("cnode-emulator: {error}");
@@ -34,6 +35,20 @@ async fn main() -> std::process::ExitCode {
             eprintln!("cnode-emulator: {error}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// Log lines on stderr, text or JSON, filtered by `RUST_LOG` (default `info`); `log` records
+/// (actix's, the emulator's own) come through too.
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
     }
 }
 

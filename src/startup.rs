@@ -112,6 +112,9 @@ impl Emulator {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .wrap(actix_web::middleware::from_fn(
+                    crate::http::request_id::middleware,
+                ))
                 .configure(|config| routes(config, admin_here, &doors))
         });
         let workers = settings
@@ -226,31 +229,61 @@ async fn stop_on_signal(server: ServerHandle) {
     }
 }
 
+/// The path each scoped front door lives under (ricloud's paths: `ricloud::http::PATHS`).
+const ADMIN: &str = "/__admin";
+const MOBIZON: &str = "/service";
+const BITRIX24: &str = "/rest";
+const INTELLECTMONEY: &str = "/personal";
+
+/// The front door (or `admin`) a path belongs to, as `routes` mounts them: for the call's
+/// log line.
+pub fn door_of(path: &str) -> &'static str {
+    let under = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    if under(ADMIN) {
+        "admin"
+    } else if under(MOBIZON) {
+        crate::mobizon::DOOR.name
+    } else if under(BITRIX24) {
+        crate::bitrix24::DOOR.name
+    } else if under(INTELLECTMONEY) {
+        crate::intellectmoney::DOOR.name
+    } else if crate::ricloud::http::PATHS.iter().any(|p| under(p)) {
+        crate::ricloud::DOOR.name
+    } else {
+        crate::cnode::DOOR.name
+    }
+}
+
 /// Every route: the admin API (when on), the front doors switched on, CNode at the root.
 pub fn routes(config: &mut web::ServiceConfig, admin: bool, doors: &crate::config::Doors) {
     if admin {
-        config.service(web::scope("/__admin").configure(crate::admin::routes));
+        config.service(web::scope(ADMIN).configure(crate::admin::routes));
     }
     // A door switched off still owns its paths, so that they answer 404 instead of falling
     // through to CNode, which answers a POST at any path.
     let switched_off = |config: &mut web::ServiceConfig| {
         config.default_service(web::to(HttpResponse::NotFound));
     };
-    config.service(web::scope("/service").configure(if doors.mobizon {
+    config.service(web::scope(MOBIZON).configure(if doors.mobizon {
         crate::mobizon::http::routes
     } else {
         switched_off
     }));
-    config.service(web::scope("/rest").configure(if doors.bitrix24 {
+    config.service(web::scope(BITRIX24).configure(if doors.bitrix24 {
         crate::bitrix24::http::routes
     } else {
         switched_off
     }));
-    config.service(web::scope("/personal").configure(if doors.intellectmoney {
-        crate::intellectmoney::http::routes
-    } else {
-        switched_off
-    }));
+    config.service(
+        web::scope(INTELLECTMONEY).configure(if doors.intellectmoney {
+            crate::intellectmoney::http::routes
+        } else {
+            switched_off
+        }),
+    );
     // ricloud lives at the root (ricloud-py joins its paths onto the base URL): each of its
     // paths is a scope of its own, before CNode's catch-all.
     for path in crate::ricloud::http::PATHS {

@@ -81,7 +81,27 @@ async fn soap_endpoint(
     };
     let answer = web::Bytes::from(answer);
     journal(&state, started, &operation, status.as_u16(), &body, &answer);
+    note_outcome(&answer);
     xml_response(status, answer)
+}
+
+/// The call's log line names its requestStatus and the task it created: read from the answer,
+/// and only when that line is written.
+fn note_outcome(answer: &[u8]) {
+    if !tracing::enabled!(target: "call", tracing::Level::INFO) {
+        return;
+    }
+    let field = |name: &str| {
+        let open = format!("<{name}>");
+        let start = memchr::memmem::find(answer, open.as_bytes())? + open.len();
+        let length = memchr::memchr(b'<', &answer[start..])?;
+        Some(String::from_utf8_lossy(&answer[start..start + length]).into_owned())
+    };
+    let (outcome, task_id) = (field("requestStatus"), field("taskId"));
+    crate::http::request_id::note(|call| {
+        call.outcome = outcome;
+        call.task_id = task_id.filter(|id| !id.is_empty());
+    });
 }
 
 /// One valid call, served: (HTTP status, answer).

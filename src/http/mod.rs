@@ -6,6 +6,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 pub mod params;
+pub mod request_id;
 
 use crate::journal::Exchange;
 use crate::state::AppState;
@@ -202,11 +203,16 @@ pub fn journal(
     request: &web::Bytes,
     response: &web::Bytes,
 ) {
+    request_id::note(|call| {
+        call.operation = operation.to_owned();
+        call.status = status;
+    });
     if state.journal.is_on() {
         state.journal.record(Exchange {
             seq: 0,
             at: state.engine.wall_now(),
             operation: operation.to_owned(),
+            request_id: request_id::current(),
             http_status: status,
             duration_micros: started.elapsed().as_micros() as u64,
             request: request.clone(),

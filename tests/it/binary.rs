@@ -50,6 +50,7 @@ fn help_lists_every_flag_with_its_environment_twin() {
         ("--request-timeout", "CNODE_REQUEST_TIMEOUT"),
         ("--max-connections", "CNODE_MAX_CONNECTIONS"),
         ("--max-tasks", "CNODE_MAX_TASKS"),
+        ("--log-format", "CNODE_LOG_FORMAT"),
     ] {
         assert!(help.contains(flag), "{flag} missing from --help");
         assert!(help.contains(env), "{env} missing from --help");
@@ -136,4 +137,52 @@ fn a_signal_lets_the_call_in_flight_finish_and_exits_0() {
             "SIG{signal}: {log:?}"
         );
     }
+}
+
+#[test]
+fn every_call_has_a_request_id_echoed_journalled_and_logged_as_json() {
+    let (mut child, addr, log) = spawn(
+        &["--listen", "127.0.0.1:0", "--log-format", "json"],
+        &[("CNODE_PACE", "0")],
+    );
+    let login = r#"<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="ns1"><SOAP-ENV:Body><ns:startLogin><billonUserName>test_user</billonUserName><billonUserPassword>test_password</billonUserPassword></ns:startLogin></SOAP-ENV:Body></SOAP-ENV:Envelope>"#;
+    let headers = [("Content-Type", "text/xml"), ("X-Request-Id", "it-42")];
+    let reply = http(addr, "POST", "/", &headers, login.as_bytes());
+    assert_eq!(reply.header("x-request-id"), Some("it-42"));
+    let task_id = reply.answer().get("taskId").to_owned();
+    // Without one, the emulator makes one up.
+    let other = http(
+        addr,
+        "POST",
+        "/",
+        &[("Content-Type", "text/xml")],
+        login.as_bytes(),
+    );
+    let made_up = other.header("x-request-id").unwrap_or_default().to_owned();
+    assert_eq!(made_up.len(), 16, "{made_up:?}");
+    let journal = http(addr, "GET", "/__admin/journal?limit=5", &[], b"");
+    let journal: serde_json::Value = serde_json::from_str(&journal.body).unwrap();
+    let ids: Vec<&str> = journal["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|entry| entry["requestId"].as_str())
+        .collect();
+    assert!(
+        ids.contains(&"it-42") && ids.contains(&made_up.as_str()),
+        "{ids:?}"
+    );
+    child.kill().unwrap();
+    let _ = child.wait();
+    let line = log
+        .map_while(Result::ok)
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(&line).ok())
+        .find(|line| line["target"] == "call" && line["request_id"] == "it-42")
+        .expect("a JSON log line for the call");
+    assert_eq!(line["door"], "cnode");
+    assert_eq!(line["operation"], "startLogin");
+    assert_eq!(line["status"], 200);
+    assert_eq!(line["outcome"], "SUCCESS");
+    assert_eq!(line["task_id"], task_id.as_str());
+    assert!(line["duration_us"].as_u64().is_some(), "{line}");
 }
