@@ -45,6 +45,11 @@ impl Journal {
         self.capacity > 0
     }
 
+    /// Exchanges held now.
+    pub fn len(&self) -> usize {
+        self.lock().1.len()
+    }
+
     pub fn record(&self, mut exchange: Exchange) {
         if self.capacity == 0 {
             return;
