@@ -297,6 +297,8 @@ impl Metrics {
         }
         families.extend(live.collect());
         families.extend(journal.collect());
+        // The encoder refuses a family without samples (nothing counted yet).
+        families.retain(|family| !family.get_metric().is_empty());
         let mut text = Vec::new();
         if let Err(error) = prometheus::TextEncoder::new().encode(&families, &mut text) {
             log::warn!("metrics could not be written: {error}");
