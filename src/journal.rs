@@ -46,6 +46,7 @@ impl Journal {
     }
 
     /// Exchanges held now.
+    #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {
         self.lock().1.len()
     }

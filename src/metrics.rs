@@ -333,12 +333,12 @@ fn hash(names: &[&str]) -> u64 {
 /// The slot holding what `is_it` recognises, or the first empty one on the way, filled with
 /// `make` (the only allocation, once per slot); `None` when the 64 slots from the hash's
 /// hold something else.
-fn intern<'t, T>(
-    table: &'t [OnceLock<T>],
+fn intern<T>(
+    table: &[OnceLock<T>],
     hash: u64,
     is_it: impl Fn(&T) -> bool,
     make: impl FnOnce() -> T,
-) -> Option<&'t T> {
+) -> Option<&T> {
     let mut make = Some(make);
     let start = hash as usize % table.len();
     for i in 0..table.len().min(64) {
