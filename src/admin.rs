@@ -54,6 +54,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/journal", web::delete().to(clear_journal))
         .route("/journal/verify", web::post().to(verify))
         .route("/reset", web::post().to(reset))
+        .route("/metrics", web::get().to(metrics))
         .default_service(web::to(|| async {
             Err::<HttpResponse, _>(problem(StatusCode::NOT_FOUND, "no such admin endpoint"))
         }));
@@ -650,4 +651,52 @@ async fn off_the_worker<T: Send + 'static>(
     web::block(work)
         .await
         .map_err(|e| problem(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
+}
+
+/// `GET /__admin/metrics`: the Prometheus text format (`crate::metrics`).
+async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Answer {
+    authorized(&req, &state)?;
+    scrape(state).await
+}
+
+async fn scrape(state: web::Data<AppState>) -> Answer {
+    // Live tasks by status are counted by a scan of the store: off the worker threads.
+    let text = off_the_worker(move || state.metrics.render(&state)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(crate::metrics::CONTENT_TYPE)
+        .body(text))
+}
+
+/// `/metrics` at the root: `GET` the metrics (no token, unless `--metrics off`); anything
+/// else there is CNode's, as at any path it does not serve (`cnode`: whether CNode is on).
+pub fn metrics_at_root(cnode: bool) -> actix_web::Resource {
+    async fn elsewhere(
+        req: HttpRequest,
+        payload: web::Payload,
+        state: web::Data<AppState>,
+        cnode: bool,
+    ) -> HttpResponse {
+        if cnode {
+            crate::cnode::http::fallback(req, payload, state).await
+        } else {
+            HttpResponse::NotFound().finish()
+        }
+    }
+    web::resource("/metrics")
+        .route(web::get().to(
+            move |req: HttpRequest, payload: web::Payload, state: web::Data<AppState>| async move {
+                if state.metrics.at_root {
+                    scrape(state).await.unwrap_or_else(|problem| {
+                        actix_web::ResponseError::error_response(&problem)
+                    })
+                } else {
+                    elsewhere(req, payload, state, cnode).await
+                }
+            },
+        ))
+        .default_service(web::to(
+            move |req: HttpRequest, payload: web::Payload, state: web::Data<AppState>| {
+                elsewhere(req, payload, state, cnode)
+            },
+        ))
 }

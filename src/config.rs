@@ -48,6 +48,8 @@ pub struct Settings {
     pub max_connections: usize,
     /// Status callbacks (getTaskStatus `callback=true`): where they go, how they are retried.
     pub callbacks: crate::callbacks::CallbackConfig,
+    /// Serve the metrics at `/metrics` too (they are always at `/__admin/metrics`).
+    pub metrics_at_root: bool,
 }
 
 impl Default for Settings {
@@ -74,6 +76,7 @@ impl Default for Settings {
             request_timeout: Duration::from_secs(10),
             max_connections: 10_000,
             callbacks: Default::default(),
+            metrics_at_root: true,
         }
     }
 }
@@ -218,6 +221,16 @@ pub struct Cli {
     /// Serve the admin API on its own address instead of beside the SOAP endpoint.
     #[arg(long, env = "CNODE_ADMIN_LISTEN", value_name = "ADDR:PORT")]
     pub admin_listen: Option<String>,
+
+    /// `off`: no metrics at `/metrics` (they stay at `/__admin/metrics`).
+    #[arg(
+        long,
+        env = "CNODE_METRICS",
+        value_name = "on|off",
+        default_value = "on",
+        value_parser = ["on", "off"]
+    )]
+    pub metrics: String,
 
     /// SOAP exchanges the journal keeps (0 turns it off).
     #[arg(
@@ -382,6 +395,7 @@ impl Cli {
             admin_token: self.admin_token,
             admin_listen,
             journal_size: self.journal_size,
+            metrics_at_root: self.metrics == "on",
             parse_limits: ParseLimits {
                 max_depth: self.max_depth,
                 max_elements: self.max_elements,

@@ -47,6 +47,12 @@ impl Journal {
         self.capacity > 0
     }
 
+    /// Exchanges held now.
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        self.lock().1.len()
+    }
+
     pub fn record(&self, mut exchange: Exchange) {
         if self.capacity == 0 {
             return;

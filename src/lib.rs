@@ -18,6 +18,7 @@ pub mod faults;
 pub mod http;
 pub mod intellectmoney;
 pub mod journal;
+pub mod metrics;
 pub mod mobizon;
 pub mod rate;
 pub mod ricloud;

@@ -83,6 +83,7 @@ impl Emulator {
             journal: Journal::new(settings.journal_size),
             faults: Default::default(),
             callbacks: Arc::new(Callbacks::new(callbacks, engine.clone())),
+            metrics: crate::metrics::Metrics::new(settings.metrics_at_root),
             admin: settings.admin.then(|| settings.admin_token.clone()),
             started: crate::engine::clock::Stopwatch::start(),
             serving: settings.doors.serving(),
@@ -293,6 +294,7 @@ pub fn routes(config: &mut web::ServiceConfig, admin: bool, doors: &crate::confi
             switched_off
         }));
     }
+    config.service(crate::admin::metrics_at_root(doors.cnode));
     if doors.cnode {
         crate::cnode::http::routes(config);
     }

@@ -36,6 +36,8 @@ pub struct AppState {
     pub faults: Faults,
     /// Status callbacks: where they go, and what they did (`counts()`, for metrics).
     pub callbacks: Arc<Callbacks>,
+    /// Calls by outcome, latencies, injected faults (`crate::metrics`).
+    pub metrics: crate::metrics::Metrics,
     /// `None`: no admin API; `Some(None)`: open; `Some(Some(token))`: bearer token required.
     pub admin: Option<Option<String>>,
     /// When the emulator started (real time), for the health answer's uptime.

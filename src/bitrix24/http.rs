@@ -91,6 +91,11 @@ async fn serve(
                         &body,
                         &web::Bytes::new(),
                     );
+                    let dropped = crate::metrics::Outcome::Dropped;
+                    let name = method.name();
+                    state
+                        .metrics
+                        .call(super::DOOR.name, name, dropped, timing.real);
                     return dropped_connection("application/json");
                 }
                 Injected::Fault => Err(Error::new(
@@ -120,6 +125,10 @@ async fn serve(
         &body,
         &text,
     );
+    let outcome = crate::metrics::Outcome::Http(status.as_u16());
+    state
+        .metrics
+        .call(super::DOOR.name, &operation, outcome, timing.real);
     HttpResponse::build(status)
         .content_type(content_type)
         .body(text)

@@ -11,6 +11,7 @@ use super::status::Status;
 use super::wsdl::{self, Flavour};
 use crate::faults::Injected;
 use crate::http::{dropped_connection, injected, journal, read_body, BodyError};
+use crate::metrics::Outcome;
 use crate::state::AppState;
 
 /// The header that dictates the path of the task a request creates, e.g.
@@ -51,62 +52,85 @@ async fn soap_endpoint(
     let fault = |fault: Fault| (StatusCode::INTERNAL_SERVER_ERROR, soap::write_fault(&fault));
     let charset = declared_charset(&req);
     let parsed = soap::parse_call_with_charset(&body, charset.as_deref(), &state.parse_limits);
-    let (status, operation, answer) = match parsed {
+    let (status, operation, answer, outcome) = match parsed {
         Err(error) => {
             let (status, answer) = fault(error);
-            (status, String::new(), answer)
+            (status, String::new(), answer, Outcome::Fault)
         }
         Ok(call) => {
-            let (status, answer) = match injected(&state, super::DOOR.name, &call.operation).await {
-                Injected::Drop => {
-                    let nothing = web::Bytes::new();
-                    journal(&state, started, &call.operation, 0, &body, &nothing);
-                    return dropped_connection(soap::CONTENT_TYPE);
-                }
-                Injected::Fault => fault(Fault::server(format!(
-                    "a fault injected for {}",
-                    call.operation
-                ))),
-                Injected::Error(error) => {
-                    let code = Code::injected(error);
-                    (
-                        StatusCode::OK,
-                        soap::write_reply(&call.operation, &ops::error_reply(&call, code)),
-                    )
-                }
-                Injected::Nothing => serve(&req, &call, &state),
-            };
-            (status, call.operation, answer)
+            let (status, answer, outcome) =
+                match injected(&state, super::DOOR.name, &call.operation).await {
+                    Injected::Drop => {
+                        let nothing = web::Bytes::new();
+                        journal(&state, started, &call.operation, 0, &body, &nothing);
+                        let door = super::DOOR.name;
+                        state
+                            .metrics
+                            .call(door, &call.operation, Outcome::Dropped, started);
+                        return dropped_connection(soap::CONTENT_TYPE);
+                    }
+                    Injected::Fault => {
+                        let (status, answer) = fault(Fault::server(format!(
+                            "a fault injected for {}",
+                            call.operation
+                        )));
+                        (status, answer, Outcome::Fault)
+                    }
+                    Injected::Error(error) => {
+                        let code = Code::injected(error);
+                        (
+                            StatusCode::OK,
+                            soap::write_reply(&call.operation, &ops::error_reply(&call, code)),
+                            Outcome::RequestStatus(code.as_str()),
+                        )
+                    }
+                    Injected::Nothing => serve(&req, &call, &state),
+                };
+            (status, call.operation, answer, outcome)
         }
     };
     let answer = web::Bytes::from(answer);
     journal(&state, started, &operation, status.as_u16(), &body, &answer);
-    note_outcome(&answer);
+    note_outcome(outcome, &answer);
+    state
+        .metrics
+        .call(super::DOOR.name, &operation, outcome, started);
     xml_response(status, answer)
 }
 
-/// The call's log line names its requestStatus and the task it created: read from the answer,
-/// and only when that line is written.
-fn note_outcome(answer: &[u8]) {
+/// The call's log line names its outcome (the one metrics count) and the task it created
+/// (read from the answer, and only when that line is written).
+fn note_outcome(outcome: Outcome, answer: &[u8]) {
     if !tracing::enabled!(target: "call", tracing::Level::INFO) {
         return;
     }
-    let field = |name: &str| {
-        let open = format!("<{name}>");
-        let start = memchr::memmem::find(answer, open.as_bytes())? + open.len();
+    let task_id = memchr::memmem::find(answer, b"<taskId>").and_then(|at| {
+        let start = at + b"<taskId>".len();
         let length = memchr::memchr(b'<', &answer[start..])?;
         Some(String::from_utf8_lossy(&answer[start..start + length]).into_owned())
+    });
+    let outcome = match outcome {
+        Outcome::RequestStatus(status) => status.to_owned(),
+        Outcome::Fault => "fault".to_owned(),
+        Outcome::Dropped => "dropped".to_owned(),
+        Outcome::Http(status) => status.to_string(),
     };
-    let (outcome, task_id) = (field("requestStatus"), field("taskId"));
     crate::http::request_id::note(|call| {
-        call.outcome = outcome;
+        call.outcome = Some(outcome);
         call.task_id = task_id.filter(|id| !id.is_empty());
     });
 }
 
-/// One valid call, served: (HTTP status, answer).
-fn serve(req: &HttpRequest, call: &soap::Call, state: &AppState) -> (StatusCode, Vec<u8>) {
-    let fault = |fault: Fault| (StatusCode::INTERNAL_SERVER_ERROR, soap::write_fault(&fault));
+/// One valid call, served: (HTTP status, answer, its outcome for metrics).
+fn serve(
+    req: &HttpRequest,
+    call: &soap::Call,
+    state: &AppState,
+) -> (StatusCode, Vec<u8>, Outcome<'static>) {
+    let fault = |fault: Fault| {
+        let answer = soap::write_fault(&fault);
+        (StatusCode::INTERNAL_SERVER_ERROR, answer, Outcome::Fault)
+    };
     let outcome = match outcome_header(req) {
         Ok(outcome) => outcome,
         Err(error) => return fault(error),
@@ -117,7 +141,18 @@ fn serve(req: &HttpRequest, call: &soap::Call, state: &AppState) -> (StatusCode,
         outcome,
     };
     match ops::dispatch(&ctx, call) {
-        Ok(reply) => (StatusCode::OK, soap::write_reply(&call.operation, &reply)),
+        Ok(reply) => {
+            // The requestStatus the reply carries, among its few top-level fields.
+            let code = reply.fields.iter().find_map(|(name, value)| match value {
+                super::soap::Value::Text(text) if *name == "requestStatus" => Code::named(text),
+                _ => None,
+            });
+            let outcome = code.map_or(Outcome::Http(200), |code| {
+                Outcome::RequestStatus(code.as_str())
+            });
+            let answer = soap::write_reply(&call.operation, &reply);
+            (StatusCode::OK, answer, outcome)
+        }
         Err(error) => fault(error),
     }
 }
@@ -189,7 +224,8 @@ fn serve_wsdl(req: &HttpRequest, flavour: Result<Flavour, String>) -> HttpRespon
         .body(body)
 }
 
-async fn fallback(
+/// What CNode answers at a path none of its routes serves (a POST: a SOAP call).
+pub async fn fallback(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,

@@ -5,6 +5,7 @@
 
 pub mod clock;
 mod control;
+pub mod counters;
 mod due;
 pub mod ids;
 pub mod scripted;
@@ -72,6 +73,8 @@ pub struct Engine {
     spawned: Mutex<Vec<(Millis, task::Spawn)>>,
     /// Status changes of watched tasks, for whoever listens (`Engine::watch`).
     watches: watch::Watches,
+    /// Tasks started, finished, expired and swept, for metrics.
+    counters: counters::EngineCounters,
 }
 
 /// A task to start.
@@ -141,7 +144,6 @@ impl Engine {
         Engine {
             clock,
             config,
-            types,
             store: TaskStore::default(),
             due: DueQueue::default(),
             rules: Mutex::new(Vec::new()),
@@ -151,6 +153,8 @@ impl Engine {
             progressions: Mutex::new(HashMap::new()),
             spawned: Mutex::new(Vec::new()),
             watches,
+            counters: counters::EngineCounters::new(&types),
+            types,
         }
     }
 
@@ -223,7 +227,8 @@ impl Engine {
             Some(path) => Box::new(scripted::Scripted::new(new.job.task_type(), path)),
             None => new.job,
         };
-        let progression = self.progression_of(job.task_type(), new.pace);
+        let job_type = job.task_type();
+        let progression = self.progression_of(job_type, new.pace);
         let mut task = Task::new(
             mint(),
             self.next_seq.fetch_add(1, Ordering::Relaxed),
@@ -239,6 +244,7 @@ impl Engine {
             .store
             .insert(task, now, mint)
             .map_err(|KeyInUse| StartError::KeyInUse)?;
+        self.counters.on_created(job_type);
         self.store.with_task(id, now, |task| {
             let ctx = self.step_ctx(task.id, now, now);
             task.job.start(&ctx);
@@ -446,6 +452,7 @@ impl Engine {
             if let Some(mut task) = taken {
                 let end = task.expires_at;
                 self.advance(&mut task, end.saturating_sub(1));
+                self.counters.on_swept(task.task_type, !task.is_final());
                 self.abandon(&mut task, end);
                 self.due.set(task.id, task.queued, None);
                 swept += 1;
@@ -459,6 +466,37 @@ impl Engine {
         if !task.is_final() {
             task.job.abandon(&self.step_ctx(task.id, at, at));
         }
+    }
+
+    /// Tasks started, finished, expired and swept, by type (its index in `task_types`).
+    pub fn counters(&self) -> &counters::EngineCounters {
+        &self.counters
+    }
+
+    /// Live (not expired) tasks by type and status, as they stand (no catching up): a scan
+    /// of the store, for metrics; call it off the worker threads.
+    pub fn live_counts(&self) -> Vec<(&'static TaskType, StatusCode, u64)> {
+        let now = self.clock.now();
+        let mut counts: HashMap<(usize, u8), u64> = HashMap::new();
+        self.store.for_each(|task| {
+            if !task.is_expired(now) {
+                *counts
+                    .entry((task.task_type as *const TaskType as usize, task.status.0))
+                    .or_default() += 1;
+            }
+        });
+        let mut live: Vec<_> = counts
+            .into_iter()
+            .filter_map(|((type_at, status), count)| {
+                let task_type = self
+                    .types
+                    .iter()
+                    .find(|t| std::ptr::eq(**t, type_at as *const TaskType))?;
+                Some((*task_type, StatusCode(status), count))
+            })
+            .collect();
+        live.sort_by_key(|(t, status, _)| (t.door.name, t.name, status.0));
+        live
     }
 
     pub fn task_count(&self) -> usize {
@@ -499,7 +537,11 @@ impl Engine {
         let next_in = step.next_in;
         let expires_at = task.expires_at;
         let before = task.status;
+        let was_final = task.is_final();
         task.record(step, at);
+        if !was_final && task.is_final() {
+            self.counters.on_finished(task.task_type, task.status.0);
+        }
         if task.watched && task.status != before {
             self.watches.push(StatusChange {
                 seq: 0,

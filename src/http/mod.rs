@@ -67,8 +67,15 @@ pub fn declared_length(req: &HttpRequest) -> Option<usize> {
 
 /// The fate the fault plans give one call of `operation` at the front door named `door`,
 /// after its delay: a timer, not a sleeping thread, so the worker keeps serving meanwhile.
-pub async fn injected(state: &AppState, door: &str, operation: &str) -> crate::faults::Injected {
+pub async fn injected(
+    state: &AppState,
+    door: &'static str,
+    operation: &str,
+) -> crate::faults::Injected {
     let (delay, injected) = state.faults.decide(door, operation);
+    state
+        .metrics
+        .injected(door, operation, injected, !delay.is_zero());
     if !delay.is_zero() {
         actix_web::rt::time::sleep(delay).await;
     }

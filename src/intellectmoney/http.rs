@@ -70,11 +70,15 @@ async fn serve(
     let request_body = body.unwrap_or_default();
     let Some((status, answer)) = answer else {
         journal(&state, started, name, 0, &request_body, &web::Bytes::new());
+        let dropped = crate::metrics::Outcome::Dropped;
+        state.metrics.call(super::DOOR.name, name, dropped, started);
         return dropped_connection("application/json");
     };
     let (content_type, text) = write(door, &answer, format);
     let text = web::Bytes::from(text);
     journal(&state, started, name, status, &request_body, &text);
+    let outcome = crate::metrics::Outcome::Http(status);
+    state.metrics.call(super::DOOR.name, name, outcome, started);
     let status = actix_web::http::StatusCode::from_u16(status).expect("200 or 500");
     HttpResponse::build(status)
         .content_type(content_type)

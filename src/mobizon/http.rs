@@ -42,6 +42,10 @@ async fn serve(
         let nothing = web::Bytes::new();
         let request = body.unwrap_or_default();
         journal(&state, started, &operation, 0, &request, &nothing);
+        let dropped = crate::metrics::Outcome::Dropped;
+        state
+            .metrics
+            .call(super::DOOR.name, &operation, dropped, started);
         return dropped_connection("application/json");
     };
     let (content_type, text) = write(&answer, output, state.mobizon.world.lang);
@@ -54,6 +58,10 @@ async fn serve(
         &body.unwrap_or_default(),
         &text,
     );
+    let outcome = crate::metrics::Outcome::Http(200);
+    state
+        .metrics
+        .call(super::DOOR.name, &operation, outcome, started);
     HttpResponse::Ok().content_type(content_type).body(text)
 }
 

@@ -369,6 +369,8 @@ async fn serve(
     let outcome = match injected(&state, DOOR.name, name).await {
         Injected::Drop => {
             journal(&state, started, name, 0, &body, &web::Bytes::new());
+            let dropped = crate::metrics::Outcome::Dropped;
+            state.metrics.call(DOOR.name, name, dropped, started);
             return dropped_connection("application/json");
         }
         Injected::Fault | Injected::Error(_) => Err(Error::internal("a fault injected")),
@@ -426,6 +428,8 @@ fn answer(
     let (status, text) = written(&outcome);
     let text = web::Bytes::from(text);
     journal(state, started, operation, status, request, &text);
+    let outcome = crate::metrics::Outcome::Http(status);
+    state.metrics.call(DOOR.name, operation, outcome, started);
     let status = actix_web::http::StatusCode::from_u16(status)
         .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
     HttpResponse::build(status)

@@ -25,6 +25,7 @@ mod journey;
 mod layers;
 mod limits;
 mod malformed;
+mod metrics;
 mod money;
 mod node_data;
 mod passwords;

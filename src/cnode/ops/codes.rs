@@ -30,6 +30,38 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, for finding one by its name.
+    const ALL: [Code; 23] = [
+        Code::Success,
+        Code::TechnicalProblem,
+        Code::TaskStoreFull,
+        Code::Timeout,
+        Code::InvalidUsername,
+        Code::InvalidPassword,
+        Code::InvalidTaskId,
+        Code::TaskDoesNotExist,
+        Code::TaskDoesNotExists,
+        Code::TaskAlreadyRunning,
+        Code::VuiNotLoggedIn,
+        Code::VuiCantRead,
+        Code::InvalidTransferId,
+        Code::InvalidPaymentType,
+        Code::InvalidSeriesId,
+        Code::InvalidAmount,
+        Code::InvalidPeerLocation,
+        Code::OperationNotAllowedInNormalMode,
+        Code::OperationNotAllowedInSlaveMode,
+        Code::NoRequestData,
+        Code::InvalidPurchaseDocument,
+        Code::InvalidDeliveryOption,
+        Code::InvalidInvoiceOption,
+    ];
+
+    /// The code a reply names (`requestStatus`), if it is one.
+    pub fn named(text: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|code| code.as_str() == text)
+    }
+
     /// The code of an injected error.
     pub fn injected(error: crate::faults::InjectedError) -> Code {
         match error {
