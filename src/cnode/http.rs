@@ -101,7 +101,7 @@ async fn soap_endpoint(
 /// The call's log line names its outcome (the one metrics count) and the task it created
 /// (read from the answer, and only when that line is written).
 fn note_outcome(outcome: Outcome, answer: &[u8]) {
-    if !tracing::enabled!(target: "call", tracing::Level::INFO) {
+    if !crate::http::request_id::logged() {
         return;
     }
     let task_id = memchr::memmem::find(answer, b"<taskId>").and_then(|at| {

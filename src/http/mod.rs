@@ -210,10 +210,12 @@ pub fn journal(
     request: &web::Bytes,
     response: &web::Bytes,
 ) {
-    request_id::note(|call| {
-        call.operation = operation.to_owned();
-        call.status = status;
-    });
+    if request_id::logged() {
+        request_id::note(|call| {
+            call.operation = operation.to_owned();
+            call.status = status;
+        });
+    }
     if state.journal.is_on() {
         state.journal.record(Exchange {
             seq: 0,

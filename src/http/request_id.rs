@@ -36,6 +36,11 @@ tokio::task_local! {
     static CALL: RefCell<Call>;
 }
 
+/// Whether calls' log lines are written: what only they need is not gathered otherwise.
+pub fn logged() -> bool {
+    tracing::enabled!(target: "call", tracing::Level::INFO)
+}
+
 /// Adds what a door knows to the call being served (nothing outside a call).
 pub fn note(change: impl FnOnce(&mut Call)) {
     let _ = CALL.try_with(|call| change(&mut call.borrow_mut()));
@@ -79,7 +84,9 @@ pub async fn middleware(
             .headers_mut()
             .insert(HeaderName::from_static(HEADER), value);
     }
-    log_line(&call, answer.status().as_u16(), started);
+    if logged() {
+        log_line(&call, answer.status().as_u16(), started);
+    }
     Ok(answer)
 }
 
