@@ -16,15 +16,7 @@ fn with_ttl(ttl: Duration) -> Settings {
 #[test]
 fn a_task_is_gone_after_its_ttl_and_the_store_empties_by_itself() {
     let emulator = start_with(with_ttl(Duration::from_secs(2)));
-    let login = emulator.call(
-        Style::B,
-        "startLogin",
-        &[
-            ("billonUserName", "test_user"),
-            ("billonUserPassword", "test_password"),
-        ],
-    );
-    let id = login.get("taskId").to_owned();
+    let id = emulator.start_login();
     let register = emulator.call(
         Style::B,
         "startRegister",

@@ -92,6 +92,19 @@ impl Emulator {
         self.call(Style::B, "getTaskStatus", &[("taskId", task_id)])
     }
 
+    /// `startLogin` as the documentation's own user: the id of the task it started.
+    pub fn start_login(&self) -> String {
+        let started = self.call(
+            Style::B,
+            "startLogin",
+            &[
+                ("billonUserName", "test_user"),
+                ("billonUserPassword", "test_password"),
+            ],
+        );
+        started.get("taskId").to_owned()
+    }
+
     /// A user of the default world logged in, ready for calls that need one.
     pub fn log_in(&self, user: &str, password: &str) {
         let started = self.call(

@@ -54,15 +54,7 @@ fn settings() -> Settings {
 #[test]
 fn the_scrape_counts_calls_tasks_expiries_faults_and_the_journal() {
     let emulator = start_with(settings());
-    let login = emulator.call(
-        Style::B,
-        "startLogin",
-        &[
-            ("billonUserName", "test_user"),
-            ("billonUserPassword", "test_password"),
-        ],
-    );
-    let id = login.get("taskId").to_owned();
+    let id = emulator.start_login();
     emulator.status_of(&id);
     emulator.status_of("NOSUCHTASKNOSUCHTASKNOSUCH");
     // A second door: Bitrix24 registers an import.

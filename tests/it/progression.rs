@@ -12,15 +12,7 @@ const STEP: Duration = Duration::from_millis(500);
 #[test]
 fn a_login_steps_through_its_path_as_the_clock_moves() {
     let emulator = start_with(paced(STEP));
-    let login = emulator.call(
-        Style::B,
-        "startLogin",
-        &[
-            ("billonUserName", "test_user"),
-            ("billonUserPassword", "test_password"),
-        ],
-    );
-    let id = login.get("taskId").to_owned();
+    let id = emulator.start_login();
 
     let first = emulator.status_of(&id);
     assert_eq!(
