@@ -341,9 +341,29 @@ impl crate::state::FrontDoor for IntellectMoney {
         TaskId::new(DOOR, &guid.hyphenated().to_string())
     }
 
+    /// The section, the issued tokens' count, and the operations (the newest 1000) with what
+    /// their runs did: runs started, planned times skipped (those a jump left without a run
+    /// too), the run waiting for the next time.
     fn world(&self) -> Value {
         let mut world = serde_json::to_value(&self.world).unwrap_or(Value::Null);
-        world["operations"] = self.runs.schedule.len().into();
+        let (now, _) = self.now();
+        let operations = self.runs.schedule.newest(1000);
+        world["operations"] = operations
+            .iter()
+            .map(|operation| {
+                serde_json::json!({
+                    "id": operation.id.to_string(),
+                    "objectId": operation.settings.object_id,
+                    "active": operation.runs_at(now, self.zone),
+                    "runs": operation.runs,
+                    "skipped": operation.skipped,
+                    "executing": operation.executing,
+                    "nextRun": operation.next_run.map(|id| id.to_string()),
+                    "lastExec": operation.last_exec.map(|at| at.to_rfc3339()),
+                })
+            })
+            .collect();
+        world["operationCount"] = self.runs.schedule.len().into();
         world["userTokens"] = self.tokens().len().into();
         world
     }

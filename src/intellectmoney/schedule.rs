@@ -123,6 +123,11 @@ impl Schedule {
             .collect()
     }
 
+    /// The newest `count` operations, newest first.
+    pub fn newest(&self, count: usize) -> Vec<Operation> {
+        self.lock().values().rev().take(count).cloned().collect()
+    }
+
     /// The ids of every operation on the source invoice `object_id`.
     pub fn on_invoice(&self, object_id: u64) -> Vec<Uuid> {
         self.lock()

@@ -230,8 +230,10 @@ impl Ricloud {
         Ok(Reply::created(self.session_json(&session, false)))
     }
 
-    /// Where a session's init stands, catching the cell up with an init whose end the job
-    /// did not see (forced, dictated by a rule) or that is gone.
+    /// Where a session's init stands. Reading it moves the init as a read of that task would
+    /// (per-poll progression), and catches the cell up with an init its job did not end
+    /// (a world reset ended it) or that is gone; a forced or dictated end is steered into
+    /// the cell by the job itself.
     pub(super) fn session_outcome(&self, session: &Session, poll: bool) -> Init {
         let outcome = session.outcome.get();
         if outcome != Init::Pending {

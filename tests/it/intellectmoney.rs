@@ -357,6 +357,14 @@ fn without_fire_on_skip_only_the_latest_missed_time_runs() {
         "{:#?}",
         runs(&emulator, &id)
     );
+    // The world counts the two quarters between, which got no run at all, as skipped too.
+    let (_, world) = admin(&emulator, "GET", "/world", Value::Null);
+    let operation = &world["intellectmoney"]["operations"][0];
+    assert_eq!(operation["id"], id.as_str(), "{world}");
+    assert_eq!(
+        (operation["runs"].clone(), operation["skipped"].clone()),
+        (json!(2), json!(3))
+    );
 }
 
 #[test]
