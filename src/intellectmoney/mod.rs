@@ -319,15 +319,7 @@ impl crate::state::FrontDoor for IntellectMoney {
             .filter(|&id| self.runs.schedule.get(id).is_some());
         let mut task: NewTask = match operation {
             Some(operation) => self.runs.planned(operation, now, (now, now_ms)),
-            None => NewTask {
-                job: self.runs.standalone(now),
-                key: None,
-                lifetime: self.runs.lifetime,
-                pace: self.runs.pace,
-                outcome: None,
-                detail: Map::new(),
-                first_step: crate::engine::task::NextIn::Pace,
-            },
+            None => self.runs.standalone(now),
         };
         task.detail.append(&mut detail);
         task.outcome = path;

@@ -121,8 +121,16 @@ impl Runs {
     }
 
     /// A run of no operation (the admin API's, without a path): it executes at once.
-    pub fn standalone(self: &Arc<Runs>, now: DateTime<Utc>) -> Box<dyn Job> {
-        Box::new(RunJob::new(Arc::clone(self), None, now))
+    pub fn standalone(self: &Arc<Runs>, now: DateTime<Utc>) -> NewTask {
+        NewTask {
+            job: Box::new(RunJob::new(Arc::clone(self), None, now)),
+            key: None,
+            lifetime: self.lifetime,
+            pace: self.pace,
+            outcome: None,
+            detail: Map::new(),
+            first_step: NextIn::Pace,
+        }
     }
 }
 
