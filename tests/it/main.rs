@@ -33,6 +33,7 @@ mod progression;
 mod requests;
 mod ricloud;
 mod rules;
+mod scanner;
 mod series;
 mod slaves;
 mod statuses;

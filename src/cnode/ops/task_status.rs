@@ -50,7 +50,7 @@ fn reply(asked_id: &str, found: Result<TaskView, Code>) -> Reply {
                 .field("progressPercent", u64::from(task.progress))
                 .field("status", task.status.as_str())
                 .field("additionalInfo", task.additional_info)
-                .field("taskId", task.id.to_string()),
+                .field("taskId", task.id.as_str()),
             Code::Success,
         ),
         Err(code) => with_status(

@@ -108,7 +108,11 @@ pub struct Reply {
 
 impl Reply {
     pub fn new() -> Reply {
-        Reply::default()
+        Reply {
+            // Most replies have a handful of fields: one allocation, no growth.
+            fields: Vec::with_capacity(8),
+            ..Reply::default()
+        }
     }
 
     pub fn typed(xsi_type: &'static str) -> Reply {

@@ -5,10 +5,12 @@ mod encoding;
 mod message;
 mod parse;
 mod references;
+mod scan;
 mod write;
 
 pub use message::{Call, Element, Fault, FaultCode, Reply, Value};
-pub use parse::{parse_call, parse_call_with_charset, ParseLimits};
+pub use parse::{parse_call, parse_call_in_full, parse_call_with_charset, ParseLimits};
+pub use scan::scan_call;
 pub use write::{escape_attribute, escape_text, write_fault, write_reply};
 
 pub const SOAP11_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";

@@ -40,8 +40,21 @@ pub fn parse_call(body: &[u8], limits: &ParseLimits) -> Result<Call, Fault> {
 }
 
 /// [`parse_call`] for a body whose HTTP `Content-Type` names a `charset` (used when
-/// neither a byte order mark nor the XML declaration says what the encoding is).
+/// neither a byte order mark nor the XML declaration says what the encoding is). A plain
+/// envelope is read by the scanner (`scan.rs`), any other by the full parser.
 pub fn parse_call_with_charset(
+    body: &[u8],
+    http_charset: Option<&str>,
+    limits: &ParseLimits,
+) -> Result<Call, Fault> {
+    match super::scan::scan_call(body, http_charset, limits) {
+        Some(call) => Ok(call),
+        None => parse_call_in_full(body, http_charset, limits),
+    }
+}
+
+/// The full parser alone, whatever the envelope: what the scanner must agree with.
+pub fn parse_call_in_full(
     body: &[u8],
     http_charset: Option<&str>,
     limits: &ParseLimits,

@@ -71,10 +71,7 @@ fn write_element(out: &mut String, name: &str, value: &Value) {
     out.push('>');
     match value {
         Value::Text(text) => escape_text(out, text),
-        Value::Number(n) => {
-            use std::fmt::Write;
-            let _ = write!(out, "{n}");
-        }
+        Value::Number(n) => write_number(out, *n),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Struct(fields) => write_fields(out, fields),
         Value::List(items) | Value::Array { items, .. } => {
@@ -88,10 +85,32 @@ fn write_element(out: &mut String, name: &str, value: &Value) {
     out.push('>');
 }
 
+/// A number in decimal, without the formatting machinery (a reply writes several).
+fn write_number(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&digit| char::from(digit)));
+}
+
 /// Escapes text for element content. Characters XML 1.0 cannot carry at all (most control
 /// characters) become U+FFFD, so the output always parses. Quotes stay as they are, so the
 /// JSON in additionalInfo reads as JSON.
 pub fn escape_text(out: &mut String, text: &str) {
+    // Nearly every value is printable ASCII with nothing to escape: copied whole, after one
+    // pass over its bytes.
+    let plain = |b: u8| (b' '..0x7f).contains(&b) && !matches!(b, b'&' | b'<' | b'>');
+    if text.bytes().all(plain) {
+        out.push_str(text);
+        return;
+    }
     // Runs of ordinary characters are copied whole; only the rare special one is replaced.
     let mut plain_from = 0;
     for (at, c) in text.char_indices() {
