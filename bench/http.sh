@@ -7,6 +7,8 @@
 #   BENCH_PORT_BASE=19200 bare handler on BASE, emulator on BASE+1, WireMock on BASE+2
 #                         (default 19100; pick another base when someone else runs this script)
 #   TASKS=1000000         live tasks for sections 3 and 4
+#   EMULATOR=path         another emulator binary (e.g. an earlier commit's, for a "before"
+#                         run); default this tree's release build
 #   WIREMOCK=off          skip the WireMock row; WIREMOCK_VERSION (default 3.13.2) the npm
 #                         package `wiremock` installed into target/wiremock to get its standalone
 #                         jar, or WIREMOCK_JAR a jar of your own; WIREMOCK_WARMUP (default 15s,
@@ -61,6 +63,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 has() { [[ $sections == *" $1 "* ]]; }
 
 cargo build --release --quiet --bin cnode-emulator --example bare_handler --example fill
+emulator=${EMULATOR:-target/release/cnode-emulator}
 work=$(mktemp -d)
 # shellcheck disable=SC2046 # the ids of this script's own background jobs, none or several
 cleanup() { kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"; }
@@ -78,7 +81,7 @@ admin() { # method, path, JSON body
 }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 start_emulator() { # flags...
-  RUST_LOG=warn target/release/cnode-emulator --listen "$emulator_addr" "$@" &
+  RUST_LOG=warn "$emulator" --listen "$emulator_addr" "$@" &
   emulator_pid=$!
   until curl -s -o /dev/null "http://$emulator_addr/"; do sleep 0.1; done
 }

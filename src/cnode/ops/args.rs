@@ -113,21 +113,37 @@ pub fn refuse_repeats(element: &Element) -> Result<(), Fault> {
     }
     // A SOAP-encoded array's children are items, whatever their names.
     if element.children.len() > 1 && !element.array {
-        let mut names: Vec<&str> = element
-            .children
-            .iter()
-            .map(|child| child.name.as_str())
-            .filter(|&name| name != "item")
-            .collect();
-        names.sort_unstable();
-        if let Some(pair) = names.windows(2).find(|pair| pair[0] == pair[1]) {
+        if let Some(name) = first_repeated(&element.children) {
             return Err(Fault::client(format!(
-                "argument {} is given more than once in {}",
-                pair[0], element.name
+                "argument {name} is given more than once in {}",
+                element.name
             )));
         }
     }
     element.children.iter().try_for_each(refuse_repeats)
+}
+
+/// The alphabetically first name given more than once (`item`s aside).
+fn first_repeated(children: &[Element]) -> Option<&str> {
+    let names = || {
+        children
+            .iter()
+            .map(|child| child.name.as_str())
+            .filter(|&name| name != "item")
+    };
+    // A few arguments (nearly every call) are compared pairwise, without allocating; many
+    // are sorted, so a long list costs n log n.
+    if children.len() <= 16 {
+        return names()
+            .enumerate()
+            .filter(|&(at, name)| names().skip(at + 1).any(|other| other == name))
+            .map(|(_, name)| name)
+            .min();
+    }
+    let mut sorted: Vec<&str> = names().collect();
+    sorted.sort_unstable();
+    let pair = sorted.windows(2).find(|pair| pair[0] == pair[1])?;
+    Some(pair[0])
 }
 
 /// Arguments whose content the WSDL leaves open (`xsd:any`): anything goes inside.
@@ -165,6 +181,18 @@ mod tests {
             text: text.into(),
             ..Element::default()
         }
+    }
+
+    #[test]
+    fn the_alphabetically_first_repeated_argument_is_named_for_few_and_many() {
+        let names = ["c", "b", "item", "c", "b", "a", "item"];
+        let few: Vec<Element> = names.iter().map(|name| leaf(name, "")).collect();
+        assert_eq!(first_repeated(&few), Some("b"));
+        let mut many: Vec<Element> = (0..40).map(|n| leaf(&format!("x{n}"), "")).collect();
+        many.extend(few);
+        assert_eq!(first_repeated(&many), Some("b"));
+        assert_eq!(first_repeated(&many[..40]), None);
+        assert_eq!(first_repeated(&[leaf("item", ""), leaf("item", "")]), None);
     }
 
     #[test]
