@@ -33,3 +33,7 @@ fn main() {
     }
     println!("{total}");
 }
+
+// The emulator's allocator (src/main.rs), so allocation costs are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
