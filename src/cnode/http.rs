@@ -17,6 +17,8 @@ use crate::state::AppState;
 /// The header that dictates the path of the task a request creates, e.g.
 /// `SEARCHING,FINISHED_ERR_BUYER_LIMITS_EXCEEDED`.
 pub const OUTCOME_HEADER: &str = "X-Cnode-Outcome";
+/// The same, as a header name made once: looking a `&str` up parses it on every call.
+const OUTCOME_HEADER_NAME: header::HeaderName = header::HeaderName::from_static("x-cnode-outcome");
 
 /// CNode's routes; mounted last, since the real node answers a POST at any path.
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -159,7 +161,7 @@ fn serve(
 
 /// The path an `X-Cnode-Outcome` header dictates, if sent.
 fn outcome_header(req: &HttpRequest) -> Result<Option<Vec<Status>>, Fault> {
-    let Some(value) = req.headers().get(OUTCOME_HEADER) else {
+    let Some(value) = req.headers().get(OUTCOME_HEADER_NAME) else {
         return Ok(None);
     };
     let value = value.to_str().unwrap_or_default();
@@ -310,7 +312,12 @@ fn xml_response(
 
 #[cfg(test)]
 mod tests {
-    use super::{wsdl_query, Flavour};
+    use super::{wsdl_query, Flavour, OUTCOME_HEADER, OUTCOME_HEADER_NAME};
+
+    #[test]
+    fn the_outcome_header_is_one_name() {
+        assert!(OUTCOME_HEADER.eq_ignore_ascii_case(OUTCOME_HEADER_NAME.as_str()));
+    }
 
     #[test]
     fn the_query_names_the_flavour() {
