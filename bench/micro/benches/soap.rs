@@ -3,7 +3,7 @@
 use std::hint::black_box;
 
 use cnode_emulator::cnode::soap::{
-    parse_call, write_fault, write_reply, Fault, ParseLimits, Reply,
+    parse_call, parse_call_in_full, write_fault, write_reply, Fault, ParseLimits, Reply,
 };
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -54,10 +54,20 @@ fn parse(c: &mut Criterion) {
         group.bench_function(name, |b| b.iter(|| parse_call(black_box(bytes), &limits)));
     }
     group.finish();
+    // The full parser alone on the same envelopes: what `parse_call` costs without the
+    // scanner's fast path for plain envelopes (all four of these are plain).
+    let mut group = c.benchmark_group("parse_call_in_full");
+    for (name, _, bytes) in cases {
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| parse_call_in_full(black_box(bytes), None, &limits))
+        });
+    }
+    group.finish();
 }
 
 /// A getTaskStatus answer for a finished task, with the fields in the order
-/// src/ops/task_status.rs writes them.
+/// src/cnode/ops/task_status.rs writes them.
 fn task_status_reply() -> Reply {
     Reply::typed("vuiSoapGetTaskStatusResponse")
         .field("type", "GIVE_MONEY")
