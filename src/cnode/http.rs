@@ -2,8 +2,8 @@
 //! HTTP status mapping, the `X-Cnode-Outcome` header, injected faults. Bytes go to `soap/`,
 //! calls to `ops/`.
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::{guard, web, HttpRequest, HttpResponse};
 
 use super::ops::{self, Code, Ctx};
 use super::soap::{self, Fault};
@@ -18,10 +18,20 @@ use crate::state::AppState;
 /// `SEARCHING,FINISHED_ERR_BUYER_LIMITS_EXCEEDED`.
 pub const OUTCOME_HEADER: &str = "X-Cnode-Outcome";
 
-/// CNode's routes; mounted last, since the real node answers a POST at any path.
+/// CNode's SOAP endpoint at exactly `/`, where nearly every call comes: mounted first, so
+/// that a call is not matched against every other door's paths before it (no other door
+/// has `/`). A POST elsewhere comes to the same endpoint through `routes`' default service.
+pub fn soap_at_root() -> actix_web::Resource {
+    web::resource("/")
+        // Not `guard::Post()`: a method guard notes its method in the request (for a 405's
+        // `Allow`), an allocation per call that no answer here reads.
+        .guard(guard::fn_guard(|ctx| ctx.head().method == Method::POST))
+        .to(soap_endpoint)
+}
+
+/// CNode's other routes; mounted last, since the real node answers a POST at any path.
 pub fn routes(config: &mut web::ServiceConfig) {
     config
-        .route("/", web::post().to(soap_endpoint))
         .route("/", web::get().to(root))
         .route("/wsdl", web::get().to(wsdl))
         // The real node has no path: a POST anywhere is a SOAP call.
@@ -230,7 +240,6 @@ pub async fn fallback(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    use actix_web::http::Method;
     if req.method() == Method::POST {
         return soap_endpoint(req, payload, state).await;
     }
