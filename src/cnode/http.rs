@@ -2,7 +2,8 @@
 //! HTTP status mapping, the `X-Cnode-Outcome` header, injected faults. Bytes go to `soap/`,
 //! calls to `ops/`.
 
-use actix_web::http::{header, Method, StatusCode};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
 use actix_web::{guard, web, HttpRequest, HttpResponse};
 
 use super::ops::{self, Code, Ctx};
@@ -313,7 +314,8 @@ fn xml_response(
     body: impl actix_web::body::MessageBody + 'static,
 ) -> HttpResponse {
     HttpResponse::build(status)
-        .content_type(soap::CONTENT_TYPE)
+        // Static: given as text, the value would be copied into a new header value each time.
+        .content_type(HeaderValue::from_static(soap::CONTENT_TYPE))
         .body(body)
 }
 
