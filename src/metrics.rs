@@ -156,7 +156,7 @@ impl Metrics {
         let slot = |operation: &str| {
             intern(
                 &self.operations,
-                hash(&[door, operation]),
+                hash((door, operation)),
                 |slot: &OperationSlot| slot.door == door && &*slot.operation == operation,
                 || OperationSlot {
                     door,
@@ -172,7 +172,7 @@ impl Metrics {
     fn outcome(&self, door: &'static str, operation: &str, outcome: &str) -> Option<&OutcomeSlot> {
         intern(
             &self.outcomes,
-            hash(&[door, operation, outcome]),
+            hash((door, operation, outcome)),
             |slot: &OutcomeSlot| {
                 slot.door == door && &*slot.operation == operation && &*slot.outcome == outcome
             },
@@ -318,16 +318,11 @@ fn gauge_vec(name: &str, help: &str, labels: &[&str]) -> IntGaugeVec {
     IntGaugeVec::new(Opts::new(name, help), labels).expect("valid metric options")
 }
 
-/// FNV-1a over the names, each ended by a zero byte.
-fn hash(names: &[&str]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for name in names {
-        for &byte in name.as_bytes().iter().chain(&[0]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    hash
+/// A hash of the names: foldhash (actix's header maps' hasher), several times faster than
+/// FNV-1a byte by byte on names this short.
+fn hash(names: impl std::hash::Hash) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0).hash_one(names)
 }
 
 /// The slot holding what `is_it` recognises, or the first empty one on the way, filled with

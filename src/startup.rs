@@ -260,6 +260,11 @@ pub fn door_of(path: &str) -> &'static str {
 
 /// Every route: the admin API (when on), the front doors switched on, CNode at the root.
 pub fn routes(config: &mut web::ServiceConfig, admin: bool, doors: &crate::config::Doors) {
+    // Routes are tried in order: CNode's `POST /`, the bulk of the traffic, first. No other
+    // route has the path `/`, so nothing else changes.
+    if doors.cnode {
+        config.service(crate::cnode::http::soap_at_root());
+    }
     if admin {
         config.service(web::scope(ADMIN).configure(crate::admin::routes));
     }

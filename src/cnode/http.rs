@@ -2,8 +2,11 @@
 //! HTTP status mapping, the `X-Cnode-Outcome` header, injected faults. Bytes go to `soap/`,
 //! calls to `ops/`.
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use std::borrow::Cow;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::{guard, web, HttpRequest, HttpResponse};
 
 use super::ops::{self, Code, Ctx};
 use super::soap::{self, Fault};
@@ -20,10 +23,20 @@ pub const OUTCOME_HEADER: &str = "X-Cnode-Outcome";
 /// The same, as a header name made once: looking a `&str` up parses it on every call.
 const OUTCOME_HEADER_NAME: header::HeaderName = header::HeaderName::from_static("x-cnode-outcome");
 
-/// CNode's routes; mounted last, since the real node answers a POST at any path.
+/// CNode's SOAP endpoint at exactly `/`, where nearly every call comes: mounted first, so
+/// that a call is not matched against every other door's paths before it (no other door
+/// has `/`). A POST elsewhere comes to the same endpoint through `routes`' default service.
+pub fn soap_at_root() -> actix_web::Resource {
+    web::resource("/")
+        // Not `guard::Post()`: a method guard notes its method in the request (for a 405's
+        // `Allow`), an allocation per call that no answer here reads.
+        .guard(guard::fn_guard(|ctx| ctx.head().method == Method::POST))
+        .to(soap_endpoint)
+}
+
+/// CNode's other routes; mounted last, since the real node answers a POST at any path.
 pub fn routes(config: &mut web::ServiceConfig) {
     config
-        .route("/", web::post().to(soap_endpoint))
         .route("/", web::get().to(root))
         .route("/wsdl", web::get().to(wsdl))
         // The real node has no path: a POST anywhere is a SOAP call.
@@ -36,7 +49,8 @@ async fn soap_endpoint(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let started = crate::engine::clock::Stopwatch::start();
-    if let Some(declared) = non_xml_content_type(&req) {
+    let content_type = ContentType::of(&req);
+    if let Some(declared) = content_type.not_xml() {
         return fault_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             &Fault::client(format!(
@@ -52,8 +66,8 @@ async fn soap_endpoint(
         Err(refused) => return body_refused(refused, &state),
     };
     let fault = |fault: Fault| (StatusCode::INTERNAL_SERVER_ERROR, soap::write_fault(&fault));
-    let charset = declared_charset(&req);
-    let parsed = soap::parse_call_with_charset(&body, charset.as_deref(), &state.parse_limits);
+    let charset = content_type.charset();
+    let parsed = soap::parse_call_with_charset(&body, charset, &state.parse_limits);
     let (status, operation, answer, outcome) = match parsed {
         Err(error) => {
             let (status, answer) = fault(error);
@@ -232,7 +246,6 @@ pub async fn fallback(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    use actix_web::http::Method;
     if req.method() == Method::POST {
         return soap_endpoint(req, payload, state).await;
     }
@@ -261,29 +274,63 @@ fn wsdl_query(query: &str) -> Option<Result<Flavour, String>> {
     })
 }
 
-/// The declared Content-Type when it names something other than XML (`text/xml`,
-/// `application/xml`, `application/soap+xml`, any `+xml`). No Content-Type at all is served.
-fn non_xml_content_type(req: &HttpRequest) -> Option<String> {
-    let declared = req.headers().get(header::CONTENT_TYPE)?;
-    let declared = String::from_utf8_lossy(declared.as_bytes());
-    let media_type = declared.split(';').next().unwrap_or_default().trim();
-    let subtype = media_type
-        .split_once('/')
-        .map_or("", |(_, subtype)| subtype)
-        .to_ascii_lowercase();
-    let xml = subtype == "xml" || subtype.ends_with("+xml");
-    (!xml).then(|| format!("\"{}\"", declared.trim()))
+/// The request's Content-Type header, looked up once and read where it lies: nothing is
+/// allocated unless it is not UTF-8 or names something other than XML. It is cut at bytes:
+/// `str`'s searches for a `char` cost more than all the rest on a string this short.
+#[derive(Clone, Copy)]
+struct ContentType<'a>(Option<&'a HeaderValue>);
+
+impl<'a> ContentType<'a> {
+    fn of(req: &'a HttpRequest) -> ContentType<'a> {
+        ContentType(req.headers().get(header::CONTENT_TYPE))
+    }
+
+    /// The declared Content-Type, quoted, when it names something other than XML (`text/xml`,
+    /// `application/xml`, `application/soap+xml`, any `+xml`). No Content-Type at all is served.
+    fn not_xml(self) -> Option<String> {
+        let declared = self.0?.as_bytes();
+        let media_type = declared.split(|&b| b == b';').next().unwrap_or_default();
+        // Borrowed when it is UTF-8, as it nearly always is (which `from_utf8` tells faster).
+        let media_type = std::str::from_utf8(media_type)
+            .map_or_else(|_| String::from_utf8_lossy(media_type), Cow::Borrowed);
+        let subtype = cut(media_type.trim(), b'/').map_or("", |(_, subtype)| subtype);
+        let xml = subtype.eq_ignore_ascii_case("xml") || ends_with_ignoring_case(subtype, "+xml");
+        (!xml).then(|| format!("\"{}\"", String::from_utf8_lossy(declared).trim()))
+    }
+
+    /// The `charset` parameter, when one is given (in a header of visible ASCII, where the
+    /// only white space is ASCII's).
+    fn charset(self) -> Option<&'a str> {
+        let declared = self.0?.to_str().ok()?;
+        pieces(declared, b';').skip(1).find_map(|parameter| {
+            let (key, value) = cut(parameter, b'=')?;
+            key.trim_ascii()
+                .eq_ignore_ascii_case("charset")
+                .then(|| value.trim_ascii().trim_matches('"'))
+        })
+    }
 }
 
-/// The `charset` parameter of the Content-Type, when one is given.
-fn declared_charset(req: &HttpRequest) -> Option<String> {
-    let declared = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
-    declared.split(';').skip(1).find_map(|parameter| {
-        let (key, value) = parameter.split_once('=')?;
-        key.trim()
-            .eq_ignore_ascii_case("charset")
-            .then(|| value.trim().trim_matches('"').to_owned())
+/// `text` cut at the first `separator` (an ASCII byte, so both sides are whole text).
+fn cut(text: &str, separator: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == separator)?;
+    Some((&text[..at], &text[at + 1..]))
+}
+
+/// `text`'s pieces between `separator`s (an ASCII byte), as `str::split` gives them.
+fn pieces(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        let (piece, after) = cut(text, separator).map_or((text, None), |(p, a)| (p, Some(a)));
+        rest = after;
+        Some(piece)
     })
+}
+
+fn ends_with_ignoring_case(text: &str, suffix: &str) -> bool {
+    (text.len().checked_sub(suffix.len()))
+        .is_some_and(|start| text.as_bytes()[start..].eq_ignore_ascii_case(suffix.as_bytes()))
 }
 
 /// A body that could not be read, answered as a fault.
@@ -306,17 +353,52 @@ fn xml_response(
     body: impl actix_web::body::MessageBody + 'static,
 ) -> HttpResponse {
     HttpResponse::build(status)
-        .content_type(soap::CONTENT_TYPE)
+        // Static: given as text, the value would be copied into a new header value each time.
+        .content_type(HeaderValue::from_static(soap::CONTENT_TYPE))
         .body(body)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{wsdl_query, Flavour, OUTCOME_HEADER, OUTCOME_HEADER_NAME};
+    use super::{
+        wsdl_query, ContentType, Flavour, HeaderValue, OUTCOME_HEADER, OUTCOME_HEADER_NAME,
+    };
 
     #[test]
     fn the_outcome_header_is_one_name() {
         assert!(OUTCOME_HEADER.eq_ignore_ascii_case(OUTCOME_HEADER_NAME.as_str()));
+    }
+
+    #[test]
+    fn the_content_type_says_whether_it_is_xml_and_its_charset() {
+        let read = |declared: &[u8]| {
+            let value = HeaderValue::from_bytes(declared).unwrap();
+            let content_type = ContentType(Some(&value));
+            (
+                content_type.not_xml(),
+                content_type.charset().map(str::to_owned),
+            )
+        };
+        let xml = |charset: Option<&str>| (None, charset.map(str::to_owned));
+        let not = |quoted: &str, charset: Option<&str>| {
+            (Some(quoted.to_owned()), charset.map(str::to_owned))
+        };
+        assert_eq!(read(b"text/xml; charset=utf-8"), xml(Some("utf-8")));
+        assert_eq!(read(b"text/xml;charset=\"UTF-8\""), xml(Some("UTF-8")));
+        assert_eq!(read(b" Text/XML "), xml(None));
+        let soap = b"application/soap+XML; action=x; CharSet = latin1 ;";
+        assert_eq!(read(soap), xml(Some("latin1")));
+        assert_eq!(read(b"text/xml; a=1; charset=; b"), xml(Some("")));
+        // Not visible ASCII: no charset is read; trimmed as text.
+        assert_eq!(read(b"text/xml; charset=utf-8; x=\xc3\xa9"), xml(None));
+        assert_eq!(read("text/xml\u{a0}; charset=utf-8".as_bytes()), xml(None));
+        assert_eq!(read(b"text/plain"), not("\"text/plain\"", None));
+        let no_slash = not("\"xml ; charset=utf-8\"", Some("utf-8"));
+        assert_eq!(read(b" xml ; charset=utf-8"), no_slash);
+        assert_eq!(read(b"text/xmll"), not("\"text/xmll\"", None));
+        assert_eq!(read(b"text/\xffxml"), not("\"text/\u{fffd}xml\"", None));
+        assert_eq!(ContentType(None).not_xml(), None);
+        assert_eq!(ContentType(None).charset(), None);
     }
 
     #[test]

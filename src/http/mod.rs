@@ -2,6 +2,7 @@
 //! read as PHP services read them, the journal record, a dropped connection. (Which door
 //! serves which path is wiring: `startup::routes`.)
 
+use actix_web::error::PayloadError;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -40,20 +41,71 @@ impl BodyError {
 pub async fn read_body(payload: web::Payload, state: &AppState) -> Result<web::Bytes, BodyError> {
     use std::future::Future;
     use std::task::Poll;
-    let mut arrival = std::pin::pin!(payload.to_bytes_limited(state.max_body));
-    // Most bodies arrive with their headers: a timer is armed only for one that has not.
-    let first_look = std::future::poll_fn(|cx| Poll::Ready(arrival.as_mut().poll(cx))).await;
-    let arrived = match first_look {
-        Poll::Ready(arrived) => arrived,
-        Poll::Pending => actix_web::rt::time::timeout(state.request_timeout, arrival)
+    let mut arrival = std::pin::pin!(collect(payload, state.max_body));
+    // actix calls a handler before it hands over the body that came with the headers: a first
+    // look finds nothing yet, a second one just after (asked for at once) finds most bodies
+    // whole. A timer, which costs more than the rest of the reading, is armed only for a body
+    // still missing then.
+    let mut looks = 0;
+    let early = std::future::poll_fn(|cx| {
+        looks += 1;
+        match arrival.as_mut().poll(cx) {
+            Poll::Ready(arrived) => Poll::Ready(Some(arrived)),
+            Poll::Pending if looks == 1 => {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+            Poll::Pending => Poll::Ready(None),
+        }
+    })
+    .await;
+    let arrived = match early {
+        Some(arrived) => arrived,
+        None => actix_web::rt::time::timeout(state.request_timeout, arrival)
             .await
             .map_err(|_| BodyError::Timeout)?,
     };
     match arrived {
-        Err(_) => Err(BodyError::TooLarge),
+        Err(TooLarge) => Err(BodyError::TooLarge),
         Ok(Err(error)) => Err(BodyError::Broken(error.to_string())),
         Ok(Ok(body)) => Ok(body),
     }
+}
+
+/// A body over the size limit.
+struct TooLarge;
+
+/// The body's chunks joined, as actix's `to_bytes_limited` does, except that a body that
+/// comes in one chunk (most do) is kept as it came rather than copied into a new buffer.
+async fn collect(
+    payload: web::Payload,
+    limit: usize,
+) -> Result<Result<web::Bytes, PayloadError>, TooLarge> {
+    use actix_web::body::{BodyStream, MessageBody};
+    let mut chunks = std::pin::pin!(BodyStream::new(payload));
+    let mut body = web::Bytes::new();
+    // Only for a body of several chunks; at most one of `body` and `joined` holds anything.
+    let mut joined = web::BytesMut::new();
+    while let Some(chunk) = std::future::poll_fn(|cx| chunks.as_mut().poll_next(cx)).await {
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(error) => return Ok(Err(error)),
+        };
+        if body.len() + joined.len() + chunk.len() > limit {
+            return Err(TooLarge);
+        }
+        if body.is_empty() && joined.is_empty() {
+            body = chunk;
+        } else {
+            joined.extend_from_slice(&std::mem::take(&mut body));
+            joined.extend_from_slice(&chunk);
+        }
+    }
+    Ok(Ok(if joined.is_empty() {
+        body
+    } else {
+        joined.freeze()
+    }))
 }
 
 pub fn declared_length(req: &HttpRequest) -> Option<usize> {

@@ -15,14 +15,15 @@ use actix_web::middleware::Next;
 
 use crate::engine::clock::Stopwatch;
 
-const HEADER: &str = "x-request-id";
+/// `X-Request-Id`, made once: a name given as text is parsed (and allocated) at each lookup.
+static HEADER: HeaderName = HeaderName::from_static("x-request-id");
 /// The longest id taken from a client; a longer one is replaced.
 const MAX_LEN: usize = 128;
 
 /// What is known of the call being served.
-#[derive(Default)]
 pub struct Call {
-    pub id: String,
+    /// The call's id, as the answer's `X-Request-Id` echoes it (visible ASCII).
+    pub id: HeaderValue,
     pub door: &'static str,
     pub operation: String,
     pub status: u16,
@@ -48,44 +49,43 @@ pub fn note(change: impl FnOnce(&mut Call)) {
 
 /// The id of the call being served.
 pub fn current() -> Option<String> {
-    CALL.try_with(|call| call.borrow().id.clone()).ok()
+    // `from_utf8` rather than `to_str`, which checks each byte again: the id is visible ASCII.
+    CALL.try_with(|call| std::str::from_utf8(call.borrow().id.as_bytes()).map(str::to_owned))
+        .ok()
+        .and_then(Result::ok)
 }
 
-/// The middleware: an id for the call, the call served inside its record, the id echoed,
-/// the log line written. `door` names the door from the path (see `startup::door_of`).
+/// The middleware: an id for the call, the call served inside its record, the log line
+/// written, the id echoed. `door` names the door from the path (see `startup::door_of`).
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let started = Stopwatch::start();
+    // Only the log line shows the call's duration.
+    let started = logged().then(Stopwatch::start);
+    // The client's id is copied: the header it came in shares the connection's read buffer,
+    // which the answer's header (kept in actix's pool of answer heads) must not hold on to.
     let id = req
         .headers()
-        .get(HEADER)
-        .and_then(|value| value.to_str().ok())
-        .filter(|id| usable(id))
-        .map_or_else(new_id, str::to_owned);
+        .get(&HEADER)
+        .filter(|id| usable(id.as_bytes()))
+        .and_then(|id| HeaderValue::from_bytes(id.as_bytes()).ok())
+        .unwrap_or_else(new_id);
     let call = Call {
-        id: id.clone(),
+        id,
         door: crate::startup::door_of(req.path()),
-        ..Call::default()
+        operation: String::new(),
+        status: 0,
+        outcome: None,
+        task_id: None,
     };
-    let (answer, call) = CALL
-        .scope(RefCell::new(call), async move {
-            let answer = next.call(req).await;
-            (
-                answer,
-                CALL.with(|call| std::mem::take(&mut *call.borrow_mut())),
-            )
-        })
-        .await;
-    let mut answer = answer?;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        answer
-            .headers_mut()
-            .insert(HeaderName::from_static(HEADER), value);
-    }
-    if logged() {
-        log_line(&call, answer.status().as_u16(), started);
+    let mut served = std::pin::pin!(CALL.scope(RefCell::new(call), next.call(req)));
+    let mut answer = served.as_mut().await?;
+    if let Some(call) = served.take_value().map(RefCell::into_inner) {
+        if let Some(started) = started {
+            log_line(&call, answer.status().as_u16(), started);
+        }
+        answer.headers_mut().insert(HEADER.clone(), call.id);
     }
     Ok(answer)
 }
@@ -98,7 +98,7 @@ fn log_line(call: &Call, http_status: u16, started: Stopwatch) {
     }
     tracing::info!(
         target: "call",
-        request_id = %call.id,
+        request_id = %call.id.to_str().unwrap_or_default(),
         door = call.door,
         operation = if call.operation.is_empty() { "-" } else { call.operation.as_str() },
         status = http_status,
@@ -109,10 +109,14 @@ fn log_line(call: &Call, http_status: u16, started: Stopwatch) {
 }
 
 /// A client's id is used when it is short, visible ASCII.
-fn usable(id: &str) -> bool {
-    !id.is_empty() && id.len() <= MAX_LEN && id.bytes().all(|b| b.is_ascii_graphic())
+fn usable(id: &[u8]) -> bool {
+    !id.is_empty() && id.len() <= MAX_LEN && id.iter().all(u8::is_ascii_graphic)
 }
 
-fn new_id() -> String {
-    format!("{:016x}", fastrand::u64(..))
+/// A new id: 16 hex digits of a random number.
+fn new_id() -> HeaderValue {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let n = fastrand::u64(..);
+    let digits: [u8; 16] = std::array::from_fn(|i| HEX[(n >> (60 - 4 * i)) as usize & 0xf]);
+    HeaderValue::from_bytes(&digits).expect("hex digits make a header value")
 }
