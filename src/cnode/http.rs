@@ -160,7 +160,8 @@ fn serve(
         Ok(reply) => {
             // The requestStatus the reply carries, among its few top-level fields.
             let code = reply.fields.iter().find_map(|(name, value)| match value {
-                super::soap::Value::Text(text) if *name == "requestStatus" => Code::named(text),
+                soap::Value::Static(text) if *name == "requestStatus" => Code::named(text),
+                soap::Value::Text(text) if *name == "requestStatus" => Code::named(text),
                 _ => None,
             });
             let outcome = code.map_or(Outcome::Http(200), |code| {

@@ -22,7 +22,7 @@ mod transfer;
 mod treasury;
 mod vault;
 
-use crate::cnode::soap::{Call, Fault, Reply};
+use crate::cnode::soap::{Call, Fault, Reply, Value};
 use crate::cnode::world::PasswordCheck;
 use crate::cnode::Node;
 use crate::engine::task::TaskId;
@@ -169,8 +169,11 @@ pub fn error_reply(call: &Call, code: Code) -> Reply {
 /// `requestStatus` and `requestStatusDescription`, the fields most replies end with.
 fn with_status(reply: Reply, code: Code) -> Reply {
     reply
-        .field("requestStatus", code.as_str())
-        .field("requestStatusDescription", code.description())
+        .field("requestStatus", Value::Static(code.as_str()))
+        .field(
+            "requestStatusDescription",
+            Value::Static(code.description()),
+        )
 }
 
 fn status_reply(code: Code) -> Reply {

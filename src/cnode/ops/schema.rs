@@ -718,14 +718,18 @@ pub static FETCH_USER_LOCATION: Signature = op(
 /// The reply an operation gives when it fails as a whole with a code (an injected
 /// ERR_TECHNICAL_PROBLEM or ERR_TIMEOUT): every field of its type, empty, in order, with
 /// the status fields set.
-pub fn empty_reply(reply: &Struct, request_status: &str, description: &str) -> Reply {
+pub fn empty_reply(
+    reply: &Struct,
+    request_status: &'static str,
+    description: &'static str,
+) -> Reply {
     let fields = reply
         .fields
         .iter()
         .map(|field| {
             let value = match field.name {
-                "requestStatus" => Value::Text(request_status.to_owned()),
-                "requestStatusDescription" => Value::Text(description.to_owned()),
+                "requestStatus" => Value::Static(request_status),
+                "requestStatusDescription" => Value::Static(description),
                 _ => empty_value(&field.ty),
             };
             (field.name, value)
@@ -739,8 +743,8 @@ pub fn empty_reply(reply: &Struct, request_status: &str, description: &str) -> R
 
 fn empty_value(ty: &Ty) -> Value {
     match ty {
-        Ty::String | Ty::Base64 => Value::Text(String::new()),
-        Ty::Json => Value::Text("{}".to_owned()),
+        Ty::String | Ty::Base64 => Value::Static(""),
+        Ty::Json => Value::Static("{}"),
         Ty::Boolean => Value::Bool(false),
         Ty::UnsignedShort | Ty::UnsignedInt | Ty::UnsignedLong => Value::Number(0),
         Ty::Struct(s) => Value::Struct(
@@ -819,7 +823,7 @@ fn check_value(within: &Struct, field: &Field, value: &Value) -> Result<(), Stri
         )
     };
     match (&field.ty, value) {
-        (Ty::String | Ty::Json | Ty::Base64, Value::Text(_)) => Ok(()),
+        (Ty::String | Ty::Json | Ty::Base64, Value::Text(_) | Value::Static(_)) => Ok(()),
         (Ty::Boolean, Value::Bool(_)) => Ok(()),
         (Ty::UnsignedShort, Value::Number(n)) if *n <= u64::from(u16::MAX) => Ok(()),
         (Ty::UnsignedInt, Value::Number(n)) if *n <= u64::from(u32::MAX) => Ok(()),

@@ -3,7 +3,7 @@
 
 use super::args::Args;
 use super::{with_status, Code, Ctx};
-use crate::cnode::soap::{Fault, Reply};
+use crate::cnode::soap::{Fault, Reply, Value};
 use crate::cnode::TaskView;
 
 /// Longest id accepted as well-formed; longer ones are ERR_INVALID_TASK_ID.
@@ -46,19 +46,19 @@ fn reply(asked_id: &str, found: Result<TaskView, Code>) -> Reply {
     match found {
         Ok(task) => with_status(
             reply
-                .field("type", task.type_name)
+                .field("type", Value::Static(task.type_name))
                 .field("progressPercent", u64::from(task.progress))
-                .field("status", task.status.as_str())
+                .field("status", Value::Static(task.status.as_str()))
                 .field("additionalInfo", task.additional_info)
                 .field("taskId", task.id.as_str()),
             Code::Success,
         ),
         Err(code) => with_status(
             reply
-                .field("type", "")
+                .field("type", Value::Static(""))
                 .field("progressPercent", 0u64)
-                .field("status", "")
-                .field("additionalInfo", "{}")
+                .field("status", Value::Static(""))
+                .field("additionalInfo", Value::Static("{}"))
                 .field("taskId", asked_id),
             code,
         ),

@@ -131,6 +131,9 @@ impl Reply {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Text(String),
+    /// Text known when the program was built (a type or status name, a code, its
+    /// description): written and checked as `Text`, without an allocation per reply.
+    Static(&'static str),
     Number(u64),
     Bool(bool),
     Struct(Vec<(&'static str, Value)>),
