@@ -70,9 +70,18 @@ fn run_of(class: u8, text: &str) -> usize {
 /// A start tag: its qualified name as written, whether it closes itself, and how many
 /// namespaces it declares (its other attributes are in `Scanner::attributes`).
 struct Tag<'i> {
-    name: &'i str,
+    name: Name<'i>,
     empty: bool,
     declarations: usize,
+}
+
+/// A name as written, and its two parts (read once: names are compared and resolved often).
+#[derive(Clone, Copy)]
+struct Name<'i> {
+    full: &'i str,
+    /// "" when there is none.
+    prefix: &'i str,
+    local: &'i str,
 }
 
 /// Where a tag stands, which says what it may carry.
@@ -92,7 +101,7 @@ struct Scanner<'i, 'l> {
     /// Namespace declarations in scope, innermost last: (prefix, "" for the default; URI).
     scope: Vec<(&'i str, &'i str)>,
     /// The attributes of the tag just read, but for its namespace declarations.
-    attributes: Vec<(&'i str, &'i str)>,
+    attributes: Vec<(Name<'i>, &'i str)>,
     /// Whether an `encodingStyle` declared SOAP encoding.
     encoded: bool,
     limits: &'l ParseLimits,
@@ -113,7 +122,7 @@ impl<'i> Scanner<'i, '_> {
             self.allowed(&tag, Place::Header)?;
             if !tag.empty {
                 self.skip_whitespace();
-                self.end_tag(tag.name)?;
+                self.end_tag(tag.name.full)?;
             }
             self.skip_whitespace();
             tag = self.start_tag()?;
@@ -125,9 +134,9 @@ impl<'i> Scanner<'i, '_> {
         self.skip_whitespace();
         let mut call = self.operation()?;
         self.skip_whitespace();
-        self.end_tag(tag.name)?;
+        self.end_tag(tag.name.full)?;
         self.skip_whitespace();
-        self.end_tag(envelope.name)?;
+        self.end_tag(envelope.name.full)?;
         self.skip_whitespace();
         call.encoded = self.encoded;
         (self.at == self.input.len()).then_some(call)
@@ -171,7 +180,7 @@ impl<'i> Scanner<'i, '_> {
         self.allowed(&tag, Place::Operation)?;
         // Elements and attributes, counted as the full parser counts them.
         let mut nodes = 1 + tag.declarations + self.attributes.len();
-        let mut open = vec![(tag.name, Element::empty(local_name(tag.name).to_owned()))];
+        let mut open = vec![(tag.name.full, Element::empty(tag.name.local.to_owned()))];
         let mut done = None;
         if tag.empty {
             done = open.pop().map(|(_, element)| element);
@@ -200,11 +209,11 @@ impl<'i> Scanner<'i, '_> {
             self.namespace(child.name)?;
             self.allowed(&child, Place::Argument)?;
             nodes += 1 + self.attributes.len();
-            let element = Element::empty(local_name(child.name).to_owned());
+            let element = Element::empty(child.name.local.to_owned());
             if child.empty {
                 open.last_mut()?.1.children.push(element);
             } else {
-                open.push((child.name, element));
+                open.push((child.name.full, element));
             }
         }
         if nodes > self.limits.max_elements {
@@ -244,10 +253,14 @@ impl<'i> Scanner<'i, '_> {
             }
             let attribute = self.name()?;
             let value = self.attribute_value()?;
-            if self.attributes.iter().any(|(name, _)| *name == attribute) {
+            if self
+                .attributes
+                .iter()
+                .any(|(name, _)| name.full == attribute.full)
+            {
                 return None;
             }
-            match split_name(attribute) {
+            match (attribute.prefix, attribute.local) {
                 ("", "xmlns") => self.declare("", value, declared_before)?,
                 ("xmlns", prefix) => self.declare(prefix, value, declared_before)?,
                 _ => self.attributes.push((attribute, value)),
@@ -279,9 +292,10 @@ impl<'i> Scanner<'i, '_> {
             return None;
         }
         for &(name, value) in &self.attributes {
-            let (prefix, local) = split_name(name);
-            let namespace = self.declared(prefix).filter(|_| !prefix.is_empty())?;
-            match (namespace, local, place) {
+            let namespace = self
+                .declared(name.prefix)
+                .filter(|_| !name.prefix.is_empty())?;
+            match (namespace, name.local, place) {
                 (SOAP11_ENV, "encodingStyle", place) if place != Place::Header => {
                     self.encoded |= value.split_ascii_whitespace().any(|uri| uri == SOAP_ENC);
                 }
@@ -351,32 +365,48 @@ impl<'i> Scanner<'i, '_> {
 
     /// A name, `prefix:local` or `local`, in the ASCII letters, digits and `_.-` that every
     /// stack's names are made of.
-    fn name(&mut self) -> Option<&'i str> {
+    fn name(&mut self) -> Option<Name<'i>> {
         let rest = self.rest();
-        let length = run_of(NAME, rest);
-        let name = &rest[..length];
+        let bytes = rest.as_bytes();
+        // One pass: the name's length and where its one colon is, if any.
+        let mut length = 0;
+        let mut colon = None;
+        while length < bytes.len() && CLASSES[usize::from(bytes[length])] & NAME != 0 {
+            if bytes[length] == b':' {
+                if colon.is_some() {
+                    return None;
+                }
+                colon = Some(length);
+            }
+            length += 1;
+        }
+        let full = &rest[..length];
+        let (prefix, local) = match colon {
+            Some(colon) => (&full[..colon], &full[colon + 1..]),
+            None => ("", full),
+        };
         let starts_well = |part: &str| {
             part.bytes()
                 .next()
                 .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
         };
-        let (prefix, local) = split_name(name);
-        let plain = starts_well(local)
-            && !local.bytes().any(|b| b == b':')
-            && (prefix.is_empty() || starts_well(prefix));
-        if !plain {
+        if !starts_well(local) || (colon.is_some() && !starts_well(prefix)) {
             return None;
         }
         self.at += length;
-        Some(name)
+        Some(Name {
+            full,
+            prefix,
+            local,
+        })
     }
 
     /// The namespace of an element name: `Some(None)` for none, `None` for a prefix never
     /// declared (which the full parser refuses).
-    fn namespace(&self, name: &str) -> Option<Option<&'i str>> {
-        match split_name(name) {
-            ("", _) => Some(self.declared("")),
-            (prefix, _) => self.declared(prefix).map(Some),
+    fn namespace(&self, name: Name<'_>) -> Option<Option<&'i str>> {
+        match name.prefix {
+            "" => Some(self.declared("")),
+            prefix => self.declared(prefix).map(Some),
         }
     }
 
@@ -390,8 +420,8 @@ impl<'i> Scanner<'i, '_> {
         innermost.map(|(_, uri)| *uri)
     }
 
-    fn is_soap(&self, name: &str, local: &str) -> bool {
-        local_name(name) == local && self.namespace(name) == Some(Some(SOAP11_ENV))
+    fn is_soap(&self, name: Name<'_>, local: &str) -> bool {
+        name.local == local && self.namespace(name) == Some(Some(SOAP11_ENV))
     }
 
     /// Skips spaces, tabs and line ends; how many.
@@ -414,17 +444,9 @@ impl<'i> Scanner<'i, '_> {
     }
 }
 
-/// `prefix:local` as (prefix, local); ("", name) for a name without prefix. (A byte loop:
-/// `split_once` searches with memchr, which costs more than these few bytes.)
-fn split_name(name: &str) -> (&str, &str) {
-    match name.bytes().position(|b| b == b':') {
-        Some(colon) => (&name[..colon], &name[colon + 1..]),
-        None => ("", name),
-    }
-}
-
+/// The local part of a `prefix:local` value (an `xsi:type`'s).
 fn local_name(name: &str) -> &str {
-    split_name(name).1
+    name.split_once(':').map_or(name, |(_, local)| local)
 }
 
 #[cfg(test)]
