@@ -10,6 +10,7 @@ mod due;
 pub mod ids;
 pub mod scripted;
 pub mod store;
+mod table;
 pub mod task;
 pub mod ticker;
 mod watch;

@@ -10,19 +10,19 @@ use dashmap::mapref::entry::Entry;
 use dashmap::DashMap;
 
 use super::clock::Millis;
+use super::table::TaskTable;
 use super::task::{Task, TaskId};
 
 #[derive(Default)]
 pub struct TaskStore {
-    /// Boxed: a map grows by doubling, and its empty slots then cost a pointer, not a task.
-    tasks: DashMap<TaskId, Box<Task>>,
+    tasks: TaskTable,
     /// Keys are unique within a front door (its tag first).
     by_key: DashMap<(u8, Box<str>), TaskId>,
     /// (expires_at, id), earliest first. A task whose expiry moves (one kept for a while
     /// after it ends) gets a second entry; the stale one is skipped when it comes up.
     expiry: Mutex<BinaryHeap<Reverse<(Millis, TaskId)>>>,
-    /// How many tasks `tasks` holds: every task start asks (the cap), and counting a
-    /// dashmap means locking each of its shards.
+    /// How many tasks `tasks` holds: every task start asks (the cap), and counting the
+    /// table means locking each of its shards.
     held: AtomicUsize,
 }
 
@@ -60,18 +60,19 @@ impl TaskStore {
         Ok(self.insert_with_free_id(task, mint))
     }
 
-    fn insert_with_free_id(&self, mut task: Task, mint: &mut dyn FnMut() -> TaskId) -> TaskId {
+    fn insert_with_free_id(&self, task: Task, mint: &mut dyn FnMut() -> TaskId) -> TaskId {
         let expires_at = task.expires_at;
+        let mut task = Box::new(task);
+        // Counted first: a count is never below what the table holds.
+        self.held.fetch_add(1, Ordering::Relaxed);
         let id = loop {
-            match self.tasks.entry(task.id) {
-                Entry::Vacant(slot) => {
-                    let id = task.id;
-                    // Counted first: a count is never below what the map holds.
-                    self.held.fetch_add(1, Ordering::Relaxed);
-                    slot.insert(Box::new(task));
-                    break id;
+            let id = task.id;
+            match self.tasks.insert_new(task) {
+                Ok(()) => break id,
+                Err(taken) => {
+                    task = taken;
+                    task.id = mint();
                 }
-                Entry::Occupied(_) => task.id = mint(),
             }
         };
         self.expire_at(expires_at, id);
@@ -94,21 +95,17 @@ impl TaskStore {
         f: impl FnOnce(&mut Task) -> R,
     ) -> Option<R> {
         // An expired task is reported absent; the sweeper frees it (and what it holds).
-        let mut task = self.tasks.get_mut(&id)?;
-        if task.is_expired(now) {
-            return None;
-        }
-        Some(f(&mut task))
+        self.tasks
+            .write(id, |task| (!task.is_expired(now)).then(|| f(task)))
+            .flatten()
     }
 
     /// Runs `f` on a live task without taking it for writing: lookers of one task do not
     /// wait for each other. An expired task is reported absent.
     pub fn peek<R>(&self, id: TaskId, now: Millis, f: impl FnOnce(&Task) -> R) -> Option<R> {
-        let task = self.tasks.get(&id)?;
-        if task.is_expired(now) {
-            return None;
-        }
-        Some(f(&task))
+        self.tasks
+            .read(id, |task| (!task.is_expired(now)).then(|| f(task)))
+            .flatten()
     }
 
     /// Whether a live task of the front door tagged `door` carries this key.
@@ -123,7 +120,7 @@ impl TaskStore {
 
     /// Takes a task out of the store.
     pub fn take(&self, id: TaskId) -> Option<Task> {
-        let (_, task) = self.tasks.remove(&id)?;
+        let task = self.tasks.remove_if(id, |_| true)?;
         self.held.fetch_sub(1, Ordering::Relaxed);
         if let Some(key) = task.key.clone() {
             self.by_key
@@ -146,7 +143,7 @@ impl TaskStore {
             }
         };
         // Checked and removed in one step: a task that ended meanwhile keeps its new expiry.
-        let Some((_, task)) = self.tasks.remove_if(&id, |_, task| task.is_expired(now)) else {
+        let Some(task) = self.tasks.remove_if(id, |task| task.is_expired(now)) else {
             return Some(None);
         };
         self.held.fetch_sub(1, Ordering::Relaxed);
@@ -159,7 +156,9 @@ impl TaskStore {
 
     /// The ids of every task held now.
     pub fn ids(&self) -> Vec<TaskId> {
-        self.tasks.iter().map(|task| task.id).collect()
+        let mut ids = Vec::with_capacity(self.len());
+        self.tasks.for_each(|task| ids.push(task.id));
+        ids
     }
 
     /// When the oldest task expires, if there is one.
@@ -168,20 +167,14 @@ impl TaskStore {
     }
 
     /// Calls `f` on every task, live or expired, one shard at a time.
-    pub fn for_each(&self, mut f: impl FnMut(&Task)) {
-        for task in self.tasks.iter() {
-            f(&task);
-        }
+    pub fn for_each(&self, f: impl FnMut(&Task)) {
+        self.tasks.for_each(f);
     }
 
     /// Forgets every task.
     pub fn clear(&self) {
-        // Counted one by one, so a task stored meanwhile keeps the count right.
-        let mut removed = 0;
-        self.tasks.retain(|_, _| {
-            removed += 1;
-            false
-        });
+        // Counted shard by shard, so a task stored meanwhile keeps the count right.
+        let removed = self.tasks.clear();
         self.held.fetch_sub(removed, Ordering::Relaxed);
         self.by_key.clear();
         self.lock_expiry().clear();
@@ -197,8 +190,8 @@ impl TaskStore {
 
     fn is_live(&self, id: TaskId, now: Millis) -> bool {
         self.tasks
-            .get(&id)
-            .is_some_and(|task| !task.is_expired(now))
+            .read(id, |task| !task.is_expired(now))
+            .unwrap_or(false)
     }
 
     fn lock_expiry(&self) -> std::sync::MutexGuard<'_, BinaryHeap<Reverse<(Millis, TaskId)>>> {
