@@ -564,7 +564,7 @@ impl Engine {
             });
         }
         if task.expires_at != expires_at {
-            self.store.expire_at(task.expires_at, task.id);
+            self.store.expire_at(task.expires_at, task.seq, task.id);
         }
         self.schedule(task, at, next_in);
     }

@@ -18,9 +18,9 @@ pub struct TaskStore {
     tasks: TaskTable,
     /// Keys are unique within a front door (its tag first).
     by_key: DashMap<(u8, Box<str>), TaskId>,
-    /// (expires_at, id), earliest first. A task whose expiry moves (one kept for a while
-    /// after it ends) gets a second entry; the stale one is skipped when it comes up.
-    expiry: Mutex<BinaryHeap<Reverse<(Millis, TaskId)>>>,
+    /// Expiry times, earliest first. A task whose expiry moves (one kept for a while after
+    /// it ends) gets a second entry; the stale one is skipped when it comes up.
+    expiry: Mutex<BinaryHeap<Reverse<Expiry>>>,
     /// How many tasks `tasks` holds: every task start asks (the cap), and counting the
     /// table means locking each of its shards.
     held: AtomicUsize,
@@ -28,6 +28,16 @@ pub struct TaskStore {
 
 #[derive(Debug, PartialEq, Eq)]
 pub struct KeyInUse;
+
+/// When a task expires, and the task: its creation order, and its id's hash in the table
+/// (24 bytes where the id itself would take 38, and a store holds one per task). Of two
+/// tasks that expire at one instant, the older is swept first.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Expiry {
+    at: Millis,
+    seq: u64,
+    hash: u64,
+}
 
 impl TaskStore {
     /// Stores a new task, refusing a key that a live task of its front door already
@@ -61,7 +71,7 @@ impl TaskStore {
     }
 
     fn insert_with_free_id(&self, task: Task, mint: &mut dyn FnMut() -> TaskId) -> TaskId {
-        let expires_at = task.expires_at;
+        let (expires_at, seq) = (task.expires_at, task.seq);
         let mut task = Box::new(task);
         // Counted first: a count is never below what the table holds.
         self.held.fetch_add(1, Ordering::Relaxed);
@@ -75,15 +85,16 @@ impl TaskStore {
                 }
             }
         };
-        self.expire_at(expires_at, id);
+        self.expire_at(expires_at, seq, id);
         id
     }
 
-    /// Notes that a task expires at `at` (a task kept for a while after it ends learns
-    /// its expiry when it ends).
-    pub fn expire_at(&self, at: Millis, id: TaskId) {
+    /// Notes that the task `seq`, `id` expires at `at` (a task kept for a while after it
+    /// ends learns its expiry when it ends).
+    pub fn expire_at(&self, at: Millis, seq: u64, id: TaskId) {
         if at != Millis::MAX {
-            self.lock_expiry().push(Reverse((at, id)));
+            let hash = self.tasks.hash(id);
+            self.lock_expiry().push(Reverse(Expiry { at, seq, hash }));
         }
     }
 
@@ -132,24 +143,27 @@ impl TaskStore {
     /// Takes out the next task expired at `now`, if any. The queue lock is held only for the
     /// pop, so requests are never held up behind a long sweep.
     pub fn take_expired(&self, now: Millis) -> Option<Option<Task>> {
-        let id = {
+        let due = {
             let mut expiry = self.lock_expiry();
             match expiry.peek() {
-                Some(&Reverse((at, id))) if at <= now => {
+                Some(&Reverse(due)) if due.at <= now => {
                     expiry.pop();
-                    id
+                    due
                 }
                 _ => return None,
             }
         };
         // Checked and removed in one step: a task that ended meanwhile keeps its new expiry.
-        let Some(task) = self.tasks.remove_if(id, |task| task.is_expired(now)) else {
+        let Some(task) = self
+            .tasks
+            .remove_hashed_if(due.hash, |task| task.seq == due.seq && task.is_expired(now))
+        else {
             return Some(None);
         };
         self.held.fetch_sub(1, Ordering::Relaxed);
         if let Some(key) = task.key.clone() {
             self.by_key
-                .remove_if(&(id.door_tag(), key), |_, held| *held == id);
+                .remove_if(&(task.id.door_tag(), key), |_, held| *held == task.id);
         }
         Some(Some(*task))
     }
@@ -163,7 +177,7 @@ impl TaskStore {
 
     /// When the oldest task expires, if there is one.
     pub fn next_expiry(&self) -> Option<Millis> {
-        self.lock_expiry().peek().map(|&Reverse((at, _))| at)
+        self.lock_expiry().peek().map(|Reverse(due)| due.at)
     }
 
     /// Calls `f` on every task, live or expired, one shard at a time.
@@ -194,7 +208,7 @@ impl TaskStore {
             .unwrap_or(false)
     }
 
-    fn lock_expiry(&self) -> std::sync::MutexGuard<'_, BinaryHeap<Reverse<(Millis, TaskId)>>> {
+    fn lock_expiry(&self) -> std::sync::MutexGuard<'_, BinaryHeap<Reverse<Expiry>>> {
         self.expiry
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -67,12 +67,15 @@ impl TaskTable {
     }
 
     /// Takes out the task with this id if `take` says so, deciding and removing in one step.
-    pub fn remove_if(&self, id: TaskId, take: impl FnOnce(&Task) -> bool) -> Option<Box<Task>> {
-        let (hash, mut shard) = self.shard_for_writing(id);
-        let held = shard.find_entry(hash, |task| task.id == id).ok()?;
-        if !take(held.get()) {
-            return None;
-        }
+    pub fn remove_if(&self, id: TaskId, take: impl Fn(&Task) -> bool) -> Option<Box<Task>> {
+        self.remove_hashed_if(self.hash(id), |task| task.id == id && take(task))
+    }
+
+    /// Takes out the task whose id has this hash (see [`TaskTable::hash`]) and for which
+    /// `take` holds, deciding and removing in one step.
+    pub fn remove_hashed_if(&self, hash: u64, take: impl Fn(&Task) -> bool) -> Option<Box<Task>> {
+        let mut shard = write_lock(&self.shards[self.shard_of(hash)]);
+        let held = shard.find_entry(hash, |task| take(task)).ok()?;
         let (task, _) = held.remove();
         Some(task)
     }
@@ -96,7 +99,9 @@ impl TaskTable {
         removed
     }
 
-    fn hash(&self, id: TaskId) -> u64 {
+    /// Where the table places a task: its id's hash. Eight bytes that find the task again
+    /// where its id would take 38 (the expiry queue keeps one per task).
+    pub fn hash(&self, id: TaskId) -> u64 {
         self.hasher.hash_one(id)
     }
 
