@@ -2,6 +2,10 @@
 //! knows a front door: statuses are positions in the task type's vocabulary, ids are text
 //! within a front door's namespace, and what a task learns is a JSON document.
 
+use std::cell::RefCell;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
@@ -611,8 +615,10 @@ impl History {
 
 /// The task's detail document (CNode's additionalInfo), kept as the JSON text it is shown
 /// as: a few bytes instead of a map, and written once per step instead of once per poll.
+/// Many tasks end with the same detail (every login request to one user), so equal texts
+/// are shared (see [`shared`]).
 #[derive(Default)]
-pub struct Info(Option<Box<str>>);
+pub struct Info(Option<Arc<str>>);
 
 impl Info {
     pub fn extend(&mut self, more: Map<String, Value>) {
@@ -622,7 +628,7 @@ impl Info {
         let mut map = self.to_map();
         map.extend(more);
         let json = serde_json::to_string(&map).expect("a JSON map always serialises");
-        self.0 = Some(json.into_boxed_str());
+        self.0 = Some(shared(json));
     }
 
     /// Adds the keys the detail does not hold yet.
@@ -649,6 +655,27 @@ impl Info {
     }
 }
 
+/// `json` as a shared text: the same allocation as an equal text this thread made
+/// recently, if there is one. The cache remembers one text per slot of the text's hash,
+/// the latest, so it stays small whatever the tasks' details; it is the thread's own, so
+/// the workers that take steps side by side take no lock for it.
+fn shared(json: String) -> Arc<str> {
+    const SLOTS: usize = 64;
+    thread_local! {
+        static RECENT: RefCell<[Option<Arc<str>>; SLOTS]> =
+            const { RefCell::new([const { None }; SLOTS]) };
+    }
+    let slot = BuildHasherDefault::<DefaultHasher>::default().hash_one(&json) as usize % SLOTS;
+    RECENT.with_borrow_mut(|recent| match &recent[slot] {
+        Some(text) if **text == *json => Arc::clone(text),
+        _ => {
+            let text: Arc<str> = Arc::from(json);
+            recent[slot] = Some(Arc::clone(&text));
+            text
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -666,6 +693,19 @@ mod tests {
         assert!(TaskId::new(A, &"x".repeat(37)).is_none());
         let uuid = "0b7c8a52-7e0a-4cbb-9c4e-0e3f6a7d1d2f";
         assert_eq!(TaskId::new(A, uuid).unwrap().as_str(), uuid);
+    }
+
+    #[test]
+    fn equal_details_share_one_text() {
+        let detail = |user: &str| {
+            let mut info = Info::default();
+            info.extend(Map::from_iter([("username".to_owned(), user.into())]));
+            info
+        };
+        let (one, two, other) = (detail("alice"), detail("alice"), detail("bob"));
+        assert_eq!(one.as_json(), r#"{"username":"alice"}"#);
+        assert!(std::ptr::eq(one.as_json(), two.as_json()));
+        assert_eq!(other.as_json(), r#"{"username":"bob"}"#);
     }
 
     #[test]
