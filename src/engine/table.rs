@@ -17,7 +17,7 @@ use super::task::{Task, TaskId};
 type Shard = HashTable<Box<Task>>;
 
 pub struct TaskTable {
-    shards: Box<[RwLock<Shard>]>,
+    shards: Box<[Padded<RwLock<Shard>>]>,
     /// How many bits of a hash pick the shard (there are `1 << shard_bits` shards).
     shard_bits: u32,
     hasher: RandomState,
@@ -25,12 +25,13 @@ pub struct TaskTable {
 
 impl Default for TaskTable {
     fn default() -> TaskTable {
-        // As many shards as dashmap would make: four per core, a power of two.
+        // As many shards as dashmap would make: four per core (so at least four), a power
+        // of two.
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         let shard_bits = (cores * 4).next_power_of_two().trailing_zeros();
         TaskTable {
             shards: (0..1 << shard_bits)
-                .map(|_| RwLock::new(HashTable::new()))
+                .map(|_| Padded(RwLock::new(HashTable::new())))
                 .collect(),
             shard_bits,
             hasher: RandomState::new(),
@@ -74,7 +75,7 @@ impl TaskTable {
     /// Takes out the task whose id has this hash (see [`TaskTable::hash`]) and for which
     /// `take` holds, deciding and removing in one step.
     pub fn remove_hashed_if(&self, hash: u64, take: impl Fn(&Task) -> bool) -> Option<Box<Task>> {
-        let mut shard = write_lock(&self.shards[self.shard_of(hash)]);
+        let mut shard = write_lock(&self.shards[self.shard_of(hash)].0);
         let held = shard.find_entry(hash, |task| take(task)).ok()?;
         let (task, _) = held.remove();
         Some(task)
@@ -82,7 +83,7 @@ impl TaskTable {
 
     /// Calls `f` on every task, one shard at a time.
     pub fn for_each(&self, mut f: impl FnMut(&Task)) {
-        for shard in &self.shards {
+        for Padded(shard) in &self.shards {
             read_lock(shard).iter().for_each(|task| f(task));
         }
     }
@@ -90,7 +91,7 @@ impl TaskTable {
     /// Forgets every task; answers how many there were.
     pub fn clear(&self) -> usize {
         let mut removed = 0;
-        for shard in &self.shards {
+        for Padded(shard) in &self.shards {
             let mut shard = write_lock(shard);
             removed += shard.len();
             // A fresh table: a cleared one would keep its size for ever.
@@ -108,22 +109,24 @@ impl TaskTable {
     /// The shard of an id's hash. Not the top bits: the table keys its slots' tags by those,
     /// and the ids of one shard would all share them.
     fn shard_of(&self, hash: u64) -> usize {
-        if self.shard_bits == 0 {
-            return 0;
-        }
         ((hash << 7) >> (64 - self.shard_bits)) as usize
     }
 
     fn shard_for_reading(&self, id: TaskId) -> (u64, RwLockReadGuard<'_, Shard>) {
         let hash = self.hash(id);
-        (hash, read_lock(&self.shards[self.shard_of(hash)]))
+        (hash, read_lock(&self.shards[self.shard_of(hash)].0))
     }
 
     fn shard_for_writing(&self, id: TaskId) -> (u64, RwLockWriteGuard<'_, Shard>) {
         let hash = self.hash(id);
-        (hash, write_lock(&self.shards[self.shard_of(hash)]))
+        (hash, write_lock(&self.shards[self.shard_of(hash)].0))
     }
 }
+
+/// A shard alone on its cache lines (as dashmap keeps its shards): threads that use
+/// neighbouring shards at once do not take the same line from each other at every lock.
+#[repr(align(128))]
+struct Padded<T>(T);
 
 // Tasks are changed only in whole steps, so a panic elsewhere leaves a shard usable.
 fn read_lock<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
