@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::clock::Millis;
 use super::scripted::Scripted;
-use super::task::{Job, Progression, StatusCode, Step, Task, TaskId, TaskType, Vocabulary};
+use super::task::{Job, Progression, Run, StatusCode, Step, Task, TaskId, TaskType, Vocabulary};
 use super::{lock, Engine};
 
 /// Which tasks a listing shows.
@@ -191,7 +191,7 @@ impl Engine {
         let Some(mut task) = self.store.take(id) else {
             return false;
         };
-        self.due.set(id, task.queued, None);
+        self.due.set(id, task.queued(), None);
         self.abandon(&mut task, self.clock.now());
         true
     }
@@ -222,12 +222,13 @@ impl Engine {
             detail.extend(info.unwrap_or_default());
             (task.task_type.dictating)(&mut path, &mut detail);
             // A steerable job is told the path; any other gives back what it holds.
-            let job =
-                std::mem::replace(&mut task.job, Box::new(Scripted::replaced(task.task_type)));
             let ctx = self.step_ctx(task.id, now, now);
-            task.job = Box::new(Scripted::dictate(job, path, &ctx));
+            let task_type = task.task_type;
+            let run = unfinished(task);
+            let job = std::mem::replace(&mut run.job, Box::new(Scripted::replaced(task_type)));
+            run.job = Box::new(Scripted::dictate(job, path, &ctx));
+            run.next_step_at = Some(now);
             task.info.extend(detail);
-            task.next_step_at = Some(now);
             self.advance(task, now);
             if let Some(progress) = progress {
                 task.progress = progress.min(100);
@@ -368,9 +369,10 @@ impl Engine {
     /// Takes the next step of a task now, whatever its progression (the manual mode's move).
     pub fn step(&self, id: TaskId) -> Result<TaskDetail, ForceError> {
         self.move_unfinished(id, |task, now| {
-            if task.on_demand || task.next_step_at.is_some() {
-                task.next_step_at = Some(now);
-                task.polls = 0;
+            let run = unfinished(task);
+            if run.on_demand || run.next_step_at.is_some() {
+                run.next_step_at = Some(now);
+                run.polls = 0;
                 self.advance(task, now);
             }
             Ok(())
@@ -417,7 +419,7 @@ impl Engine {
     pub fn due_entry(&self, id: TaskId) -> Option<(Millis, u64)> {
         let queued = self
             .store
-            .peek(id, self.clock.now(), |task| task.queued)??;
+            .peek(id, self.clock.now(), |task| task.queued())??;
         self.due.contains(id, queued).then_some(queued)
     }
 
@@ -441,7 +443,7 @@ impl Engine {
             created: wall(task.created_at),
             updated: wall(task.updated_at()),
             expires: (task.expires_at != Millis::MAX).then(|| wall(task.expires_at)),
-            next_step: task.next_step_at.map(wall),
+            next_step: task.next_step_at().map(wall),
             history: task
                 .history()
                 .map(|(status, at)| HistoryStep {
@@ -451,6 +453,11 @@ impl Engine {
                 .collect(),
         }
     }
+}
+
+/// The job and schedule of a task `move_unfinished` handed over.
+fn unfinished(task: &mut Task) -> &mut Run {
+    task.run_mut().expect("an unfinished task has its run")
 }
 
 /// `*` matches any text (including none); everything else matches itself.

@@ -10,6 +10,7 @@ mod due;
 pub mod ids;
 pub mod scripted;
 pub mod store;
+mod table;
 pub mod task;
 pub mod ticker;
 mod watch;
@@ -247,7 +248,9 @@ impl Engine {
         self.counters.on_created(job_type);
         self.store.with_task(id, now, |task| {
             let ctx = self.step_ctx(task.id, now, now);
-            task.job.start(&ctx);
+            if let Some(run) = task.run_mut() {
+                run.job.start(&ctx);
+            }
             self.schedule(task, now, first_step);
             if advance {
                 self.advance(task, now);
@@ -299,8 +302,8 @@ impl Engine {
         self.catching_up.store(true, Ordering::SeqCst);
         while let Some((id, key)) = self.due.pop_one(now) {
             self.store.with_task(id, now, |task| {
-                if task.queued == Some(key) {
-                    task.queued = None;
+                if task.queued() == Some(key) {
+                    task.queued_at = None;
                 }
                 self.step_once(task, now);
                 self.keep_due(task);
@@ -326,15 +329,8 @@ impl Engine {
         }
         let polled = self.store.with_task(id, now, |task| {
             self.advance(task, now);
-            if let Progression::PerPoll { polls } = task.progression {
-                if task.on_demand {
-                    task.polls += 1;
-                    if task.polls >= polls.max(1) {
-                        task.polls = 0;
-                        task.next_step_at = Some(now);
-                        self.advance(task, now);
-                    }
-                }
+            if task.run_mut().is_some_and(|run| run.count_poll(now)) {
+                self.advance(task, now);
             }
             self.keep_due(task);
             view(task, now)
@@ -363,10 +359,13 @@ impl Engine {
         let answer = self.store.with_task(id, now, |task| {
             self.advance(task, now);
             let ctx = self.step_ctx(task.id, now, now);
-            let outcome = task
-                .job
-                .on_request(request, task.status, &ctx)
-                .map(|step| self.apply(task, step, now));
+            let status = task.status;
+            let answer = match task.run_mut() {
+                Some(run) => run.job.on_request(request, status, &ctx),
+                // A finished task has no job left to ask.
+                None => Err(Refusal::TooLate),
+            };
+            let outcome = answer.map(|step| self.apply(task, step, now));
             self.keep_due(task);
             outcome
         });
@@ -399,7 +398,12 @@ impl Engine {
         self.watches.is_on()
             && self
                 .store
-                .with_task(id, self.clock.now(), |task| task.watched = true)
+                .with_task(id, self.clock.now(), |task| {
+                    // A finished task never changes again: there is nothing to hear of.
+                    if let Some(run) = task.run_mut() {
+                        run.watched = true;
+                    }
+                })
                 .is_some()
     }
 
@@ -454,7 +458,7 @@ impl Engine {
                 self.advance(&mut task, end.saturating_sub(1));
                 self.counters.on_swept(task.task_type, !task.is_final());
                 self.abandon(&mut task, end);
-                self.due.set(task.id, task.queued, None);
+                self.due.set(task.id, task.queued(), None);
                 swept += 1;
             }
         }
@@ -463,8 +467,9 @@ impl Engine {
 
     /// Lets an unfinished task give back what it holds.
     fn abandon(&self, task: &mut Task, at: Millis) {
-        if !task.is_final() {
-            task.job.abandon(&self.step_ctx(task.id, at, at));
+        let ctx = self.step_ctx(task.id, at, at);
+        if let Some(run) = task.run_mut() {
+            run.job.abandon(&ctx);
         }
     }
 
@@ -513,18 +518,20 @@ impl Engine {
 
     /// Takes a task's next step if it is due by `now`.
     fn step_once(&self, task: &mut Task, now: Millis) {
-        if let Some(due) = task.next_step_at.filter(|&due| due <= now) {
+        let (id, status) = (task.id, task.status);
+        let Some(run) = task.run_mut() else {
+            return;
+        };
+        if let Some(due) = run.next_step_at.filter(|&due| due <= now) {
             let taken_at = self.clock.jumped_over(due).unwrap_or(due);
-            let step = task
-                .job
-                .next(task.status, &self.step_ctx(task.id, due, taken_at));
+            let step = run.job.next(status, &self.step_ctx(id, due, taken_at));
             self.apply(task, step, due);
         }
     }
 
     /// Moves a task through every step due by `now`, each taken at the time it was due.
     fn advance(&self, task: &mut Task, now: Millis) {
-        while task.next_step_at.is_some_and(|due| due <= now) {
+        while task.next_step_at().is_some_and(|due| due <= now) {
             self.step_once(task, now);
         }
     }
@@ -538,11 +545,13 @@ impl Engine {
         let expires_at = task.expires_at;
         let before = task.status;
         let was_final = task.is_final();
+        // Asked first: a task that ends lets go of its run, and of this with it.
+        let watched = task.is_watched();
         task.record(step, at);
         if !was_final && task.is_final() {
             self.counters.on_finished(task.task_type, task.status.0);
         }
-        if task.watched && task.status != before {
+        if watched && task.status != before {
             self.watches.push(StatusChange {
                 seq: 0,
                 id: task.id,
@@ -555,7 +564,7 @@ impl Engine {
             });
         }
         if task.expires_at != expires_at {
-            self.store.expire_at(task.expires_at, task.id);
+            self.store.expire_at(task.expires_at, task.seq, task.id);
         }
         self.schedule(task, at, next_in);
     }
@@ -563,8 +572,12 @@ impl Engine {
     /// When the step after one taken at `at` comes, by the task's progression.
     fn schedule(&self, task: &mut Task, at: Millis, next_in: NextIn) {
         let waiting = !task.is_final() && next_in != NextIn::Never;
-        task.on_demand = false;
-        task.next_step_at = match (waiting, task.progression, next_in) {
+        // A finished task has no schedule left to keep.
+        let Some(run) = task.run_mut() else {
+            return;
+        };
+        run.on_demand = false;
+        run.next_step_at = match (waiting, run.progression, next_in) {
             (false, _, _) => None,
             // A schedule is kept whatever the progression: it is not a step.
             (true, _, NextIn::At(when)) => Some(when.max(at)),
@@ -574,7 +587,7 @@ impl Engine {
             }
             (true, Progression::Timed { .. }, NextIn::After(wait)) => Some(at.saturating_add(wait)),
             (true, Progression::PerPoll { .. } | Progression::Manual, _) => {
-                task.on_demand = true;
+                run.on_demand = true;
                 None
             }
             (true, _, NextIn::Never) => None,
@@ -586,9 +599,9 @@ impl Engine {
     /// has exactly one entry, at that step's time; a schedule that did not change takes no lock.
     fn keep_due(&self, task: &mut Task) {
         let key = task.due_key();
-        if task.queued != key {
-            self.due.set(task.id, task.queued, key);
-            task.queued = key;
+        if task.queued() != key {
+            self.due.set(task.id, task.queued(), key);
+            task.queued_at = key.map(|(at, _)| at);
         }
     }
 

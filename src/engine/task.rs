@@ -2,6 +2,10 @@
 //! knows a front door: statuses are positions in the task type's vocabulary, ids are text
 //! within a front door's namespace, and what a task learns is a JSON document.
 
+use std::cell::RefCell;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
@@ -311,6 +315,9 @@ pub enum Lifetime {
     AfterEnd { retention: Millis, max_age: Millis },
 }
 
+/// One task. A store holds up to a million, so what every task keeps is here, and small:
+/// what only an unfinished task needs (its job and its schedule) is its [`Run`], dropped
+/// when the task ends.
 pub struct Task {
     pub id: TaskId,
     /// Creation order: of two steps due at the same instant, the older task's goes first.
@@ -324,12 +331,19 @@ pub struct Task {
     pub key: Option<Box<str>>,
     pub created_at: Millis,
     pub expires_at: Millis,
+    history: History,
+    /// When the entry the due queue holds for this task is due (kept by `Engine::keep_due`
+    /// alone); the entry is that time and `seq` (see [`Task::queued`]).
+    pub queued_at: Option<Millis>,
+    /// `None` once the task is final.
+    run: Option<Box<Run>>,
+}
+
+/// What an unfinished task needs to move on, and a finished one no longer does.
+pub struct Run {
+    pub job: Box<dyn Job>,
     pub lifetime: Lifetime,
-    /// Every status the task has been in, each with how long after the task's creation it
-    /// was entered (milliseconds, at most u32::MAX, about 49 days); the first is the initial.
-    /// A boxed slice, not a Vec: it grows by one entry per step, and holds no spare room.
-    history: Box<[(StatusCode, u32)]>,
-    /// When the next step is due; `None` once final, or while only a request can move it.
+    /// When the next step is due; `None` while only a request can move the task.
     pub next_step_at: Option<Millis>,
     /// How the task moves: on the clock, per poll, or only when told.
     pub progression: Progression,
@@ -339,9 +353,6 @@ pub struct Task {
     pub watched: bool,
     /// Status polls since the last step (per-poll progression).
     pub polls: u32,
-    /// The entry the due queue holds for this task (kept by `Engine::keep_due` alone).
-    pub queued: Option<(Millis, u64)>,
-    pub job: Box<dyn Job>,
 }
 
 /// How the tasks of a type move from one status to the next.
@@ -382,15 +393,17 @@ impl Task {
             key: None,
             created_at,
             expires_at,
-            lifetime,
-            history: Box::new([(Vocabulary::INITIAL, 0)]),
-            next_step_at: None,
-            progression,
-            on_demand: false,
-            watched: false,
-            polls: 0,
-            queued: None,
-            job,
+            history: History::new(),
+            queued_at: None,
+            run: Some(Box::new(Run {
+                job,
+                lifetime,
+                next_step_at: None,
+                progression,
+                on_demand: false,
+                watched: false,
+                polls: 0,
+            })),
         }
     }
 
@@ -402,35 +415,57 @@ impl Task {
         self.task_type.status_name(self.status)
     }
 
+    /// The job and schedule of an unfinished task; `None` once it is final.
+    pub fn run(&self) -> Option<&Run> {
+        self.run.as_deref()
+    }
+
+    pub fn run_mut(&mut self) -> Option<&mut Run> {
+        self.run.as_deref_mut()
+    }
+
+    /// When the next step is due; `None` once final, or while only a request can move it.
+    pub fn next_step_at(&self) -> Option<Millis> {
+        self.run()?.next_step_at
+    }
+
+    /// Whether someone hears of its status changes.
+    pub fn is_watched(&self) -> bool {
+        self.run().is_some_and(|run| run.watched)
+    }
+
     /// Where the task's next step sits in the due queue: (when, creation order).
     pub fn due_key(&self) -> Option<(Millis, u64)> {
-        self.next_step_at.map(|at| (at, self.seq))
+        self.next_step_at().map(|at| (at, self.seq))
+    }
+
+    /// The entry the due queue holds for this task, if any: (when, creation order).
+    pub fn queued(&self) -> Option<(Millis, u64)> {
+        self.queued_at.map(|at| (at, self.seq))
     }
 
     /// Every status the task has been in, with the time it entered it.
     pub fn history(&self) -> impl Iterator<Item = (StatusCode, Millis)> + '_ {
-        self.history
-            .iter()
-            .map(|&(status, after)| (status, self.created_at.saturating_add(Millis::from(after))))
+        (0..self.history.len()).map(|i| self.entered(self.history.entry(i)))
     }
 
     pub fn updated_at(&self) -> Millis {
-        self.history().last().map_or(self.created_at, |(_, at)| at)
+        self.entered(self.history.last()).1
+    }
+
+    fn entered(&self, (status, after): (StatusCode, u32)) -> (StatusCode, Millis) {
+        (status, self.created_at.saturating_add(Millis::from(after)))
     }
 
     fn enter(&mut self, status: StatusCode, at: Millis) {
         let after = u32::try_from(at.saturating_sub(self.created_at)).unwrap_or(u32::MAX);
-        let mut history = std::mem::take(&mut self.history).into_vec();
-        history.push((status, after));
-        self.history = history.into_boxed_slice();
+        self.history.push(status, after);
     }
 
     /// Nothing would move the task if it were polled at `now`: no step due, and no step
-    /// waiting for polls.
+    /// waiting for polls. A finished task is settled for good.
     pub fn is_settled(&self, now: Millis) -> bool {
-        let polls_move_it =
-            matches!(self.progression, Progression::PerPoll { .. }) && self.on_demand;
-        self.next_step_at.is_none_or(|due| due > now) && !polls_move_it
+        self.run().is_none_or(|run| run.is_settled(now))
     }
 
     pub fn is_expired(&self, now: Millis) -> bool {
@@ -440,7 +475,7 @@ impl Task {
     /// Progress as shown at `now`: 0 at the start, rising with time in a rising status,
     /// 100 at success, kept as it was when a task fails.
     pub fn progress_at(&self, now: Millis) -> u8 {
-        match self.next_step_at {
+        match self.next_step_at() {
             Some(due) if Some(self.status) == self.task_type.statuses.rising => {
                 let since = self.updated_at();
                 let span = due.saturating_sub(since).max(1);
@@ -468,46 +503,122 @@ impl Task {
         self.info.extend_missing(step.defaults);
         self.enter(step.status, at);
         if self.is_final() {
-            if let Lifetime::AfterEnd { retention, .. } = self.lifetime {
-                self.expires_at = at.saturating_add(retention);
-            }
-            self.retire_job();
+            self.end(at);
         }
     }
 
-    /// Swaps a finished task's job for the little a finished task still needs, so the
-    /// store holds no more than that for the rest of the task's life.
-    fn retire_job(&mut self) {
-        self.job = Box::new(Retired(self.task_type));
+    /// The task has just ended at `at`: it lets go of its job and schedule, so the store
+    /// holds no more than a finished task needs for the rest of its life.
+    fn end(&mut self, at: Millis) {
+        let Some(run) = self.run.take() else {
+            return;
+        };
+        if let Lifetime::AfterEnd { retention, .. } = run.lifetime {
+            self.expires_at = at.saturating_add(retention);
+        }
     }
 }
 
-/// The job of a finished task: its type, nothing left to do. (The counterparty is gone
-/// too: only outcome rules ask for it, when a task is created.)
-struct Retired(&'static TaskType);
-
-impl Job for Retired {
-    fn task_type(&self) -> &'static TaskType {
-        self.0
+impl Run {
+    fn is_settled(&self, now: Millis) -> bool {
+        let polls_move_it =
+            matches!(self.progression, Progression::PerPoll { .. }) && self.on_demand;
+        self.next_step_at.is_none_or(|due| due > now) && !polls_move_it
     }
 
-    fn next(&mut self, current: StatusCode, _: &StepCtx) -> Step {
-        unreachable!(
-            "a finished {} task takes no step from {}",
-            self.0.name,
-            self.0.status_name(current)
-        )
+    /// Counts a status poll under per-poll progression: true for the poll that moves the
+    /// task, whose next step is then due `now`.
+    pub fn count_poll(&mut self, now: Millis) -> bool {
+        let Progression::PerPoll { polls } = self.progression else {
+            return false;
+        };
+        if !self.on_demand {
+            return false;
+        }
+        self.polls += 1;
+        if self.polls < polls.max(1) {
+            return false;
+        }
+        self.polls = 0;
+        self.next_step_at = Some(now);
+        true
+    }
+}
+
+/// Every status a task has been in, each with how long after the task's creation it was
+/// entered (milliseconds, at most u32::MAX, about 49 days); the first is the initial.
+///
+/// Most tasks go through a handful of statuses: the first [`History::SHORT`] are kept in
+/// the task itself, and only a longer history takes an allocation of its own (a boxed
+/// slice: it grows by one entry per step, and holds no spare room).
+enum History {
+    Short {
+        len: u8,
+        statuses: [StatusCode; History::SHORT],
+        after: [u32; History::SHORT],
+    },
+    Long(Box<[(StatusCode, u32)]>),
+}
+
+impl History {
+    /// As many entries as fit in the 32 bytes a history takes (a task's size is checked
+    /// by a test: see `a_task_fits_its_allocation_class`).
+    const SHORT: usize = 5;
+
+    fn new() -> History {
+        History::Short {
+            len: 1,
+            statuses: [Vocabulary::INITIAL; History::SHORT],
+            after: [0; History::SHORT],
+        }
     }
 
-    fn on_request(&mut self, _: JobRequest, _: StatusCode, _: &StepCtx) -> Result<Step, Refusal> {
-        Err(Refusal::TooLate)
+    fn len(&self) -> usize {
+        match self {
+            History::Short { len, .. } => usize::from(*len),
+            History::Long(entries) => entries.len(),
+        }
+    }
+
+    fn entry(&self, i: usize) -> (StatusCode, u32) {
+        match self {
+            History::Short {
+                statuses, after, ..
+            } => (statuses[i], after[i]),
+            History::Long(entries) => entries[i],
+        }
+    }
+
+    fn last(&self) -> (StatusCode, u32) {
+        self.entry(self.len() - 1)
+    }
+
+    fn push(&mut self, status: StatusCode, after: u32) {
+        match self {
+            History::Short {
+                len,
+                statuses,
+                after: afters,
+            } if usize::from(*len) < History::SHORT => {
+                statuses[usize::from(*len)] = status;
+                afters[usize::from(*len)] = after;
+                *len += 1;
+            }
+            _ => {
+                let mut entries: Vec<_> = (0..self.len()).map(|i| self.entry(i)).collect();
+                entries.push((status, after));
+                *self = History::Long(entries.into_boxed_slice());
+            }
+        }
     }
 }
 
 /// The task's detail document (CNode's additionalInfo), kept as the JSON text it is shown
 /// as: a few bytes instead of a map, and written once per step instead of once per poll.
+/// Many tasks end with the same detail (every login request to one user), so equal texts
+/// are shared (see [`shared`]).
 #[derive(Default)]
-pub struct Info(Option<Box<str>>);
+pub struct Info(Option<Arc<str>>);
 
 impl Info {
     pub fn extend(&mut self, more: Map<String, Value>) {
@@ -517,7 +628,7 @@ impl Info {
         let mut map = self.to_map();
         map.extend(more);
         let json = serde_json::to_string(&map).expect("a JSON map always serialises");
-        self.0 = Some(json.into_boxed_str());
+        self.0 = Some(shared(json));
     }
 
     /// Adds the keys the detail does not hold yet.
@@ -544,6 +655,27 @@ impl Info {
     }
 }
 
+/// `json` as a shared text: the same allocation as an equal text this thread made
+/// recently, if there is one. The cache remembers one text per slot of the text's hash,
+/// the latest, so it stays small whatever the tasks' details; it is the thread's own, so
+/// the workers that take steps side by side take no lock for it.
+fn shared(json: String) -> Arc<str> {
+    const SLOTS: usize = 64;
+    thread_local! {
+        static RECENT: RefCell<[Option<Arc<str>>; SLOTS]> =
+            const { RefCell::new([const { None }; SLOTS]) };
+    }
+    let slot = BuildHasherDefault::<DefaultHasher>::default().hash_one(&json) as usize % SLOTS;
+    RECENT.with_borrow_mut(|recent| match &recent[slot] {
+        Some(text) if **text == *json => Arc::clone(text),
+        _ => {
+            let text: Arc<str> = Arc::from(json);
+            recent[slot] = Some(Arc::clone(&text));
+            text
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -561,5 +693,40 @@ mod tests {
         assert!(TaskId::new(A, &"x".repeat(37)).is_none());
         let uuid = "0b7c8a52-7e0a-4cbb-9c4e-0e3f6a7d1d2f";
         assert_eq!(TaskId::new(A, uuid).unwrap().as_str(), uuid);
+    }
+
+    #[test]
+    fn equal_details_share_one_text() {
+        let detail = |user: &str| {
+            let mut info = Info::default();
+            info.extend(Map::from_iter([("username".to_owned(), user.into())]));
+            info
+        };
+        let (one, two, other) = (detail("alice"), detail("alice"), detail("bob"));
+        assert_eq!(one.as_json(), r#"{"username":"alice"}"#);
+        assert!(std::ptr::eq(one.as_json(), two.as_json()));
+        assert_eq!(other.as_json(), r#"{"username":"bob"}"#);
+    }
+
+    #[test]
+    fn a_task_fits_its_allocation_class() {
+        // A store holds up to a million boxed tasks, and the allocator rounds each box up
+        // to its size class (…, 128, 160, 192, …): one byte past 160 costs 32 per task.
+        assert!(std::mem::size_of::<Task>() <= 160);
+    }
+
+    #[test]
+    fn a_history_keeps_every_status_in_order_short_or_long() {
+        let mut history = History::new();
+        for n in 1..12 {
+            history.push(StatusCode(n), u32::from(n) * 10);
+            assert_eq!(history.len(), usize::from(n) + 1);
+            assert_eq!(history.last(), (StatusCode(n), u32::from(n) * 10));
+        }
+        let entries: Vec<_> = (0..history.len()).map(|i| history.entry(i)).collect();
+        let expected: Vec<_> = (0..12)
+            .map(|n| (StatusCode(n), u32::from(n) * 10))
+            .collect();
+        assert_eq!(entries, expected);
     }
 }
