@@ -453,13 +453,13 @@ impl Task {
         self.entered(self.history.last()).1
     }
 
-    fn entered(&self, (status, after): (StatusCode, u32)) -> (StatusCode, Millis) {
-        (status, self.created_at.saturating_add(Millis::from(after)))
+    fn entered(&self, (status, after): (StatusCode, Millis)) -> (StatusCode, Millis) {
+        (status, self.created_at.saturating_add(after))
     }
 
     fn enter(&mut self, status: StatusCode, at: Millis) {
-        let after = u32::try_from(at.saturating_sub(self.created_at)).unwrap_or(u32::MAX);
-        self.history.push(status, after);
+        self.history
+            .push(status, at.saturating_sub(self.created_at));
     }
 
     /// Nothing would move the task if it were polled at `now`: no step due, and no step
@@ -546,18 +546,20 @@ impl Run {
 }
 
 /// Every status a task has been in, each with how long after the task's creation it was
-/// entered (milliseconds, at most u32::MAX, about 49 days); the first is the initial.
+/// entered (milliseconds); the first is the initial.
 ///
-/// Most tasks go through a handful of statuses: the first [`History::SHORT`] are kept in
-/// the task itself, and only a longer history takes an allocation of its own (a boxed
-/// slice: it grows by one entry per step, and holds no spare room).
+/// Most tasks go through a handful of statuses within weeks: the first [`History::SHORT`]
+/// are kept in the task itself, their offsets in 32 bits (about 49 days). Only a longer
+/// history, or one that reaches further (a run planned months ahead, the clock moved far),
+/// takes an allocation of its own, with full offsets (a boxed slice: it grows by one entry
+/// per step, and holds no spare room).
 enum History {
     Short {
         len: u8,
         statuses: [StatusCode; History::SHORT],
         after: [u32; History::SHORT],
     },
-    Long(Box<[(StatusCode, u32)]>),
+    Long(Box<[(StatusCode, Millis)]>),
 }
 
 impl History {
@@ -580,36 +582,39 @@ impl History {
         }
     }
 
-    fn entry(&self, i: usize) -> (StatusCode, u32) {
+    fn entry(&self, i: usize) -> (StatusCode, Millis) {
         match self {
             History::Short {
                 statuses, after, ..
-            } => (statuses[i], after[i]),
+            } => (statuses[i], Millis::from(after[i])),
             History::Long(entries) => entries[i],
         }
     }
 
-    fn last(&self) -> (StatusCode, u32) {
+    fn last(&self) -> (StatusCode, Millis) {
         self.entry(self.len() - 1)
     }
 
-    fn push(&mut self, status: StatusCode, after: u32) {
-        match self {
+    fn push(&mut self, status: StatusCode, after: Millis) {
+        if let (
             History::Short {
                 len,
                 statuses,
                 after: afters,
-            } if usize::from(*len) < History::SHORT => {
+            },
+            Ok(short_after),
+        ) = (&mut *self, u32::try_from(after))
+        {
+            if usize::from(*len) < History::SHORT {
                 statuses[usize::from(*len)] = status;
-                afters[usize::from(*len)] = after;
+                afters[usize::from(*len)] = short_after;
                 *len += 1;
-            }
-            _ => {
-                let mut entries: Vec<_> = (0..self.len()).map(|i| self.entry(i)).collect();
-                entries.push((status, after));
-                *self = History::Long(entries.into_boxed_slice());
+                return;
             }
         }
+        let mut entries: Vec<_> = (0..self.len()).map(|i| self.entry(i)).collect();
+        entries.push((status, after));
+        *self = History::Long(entries.into_boxed_slice());
     }
 }
 
@@ -719,14 +724,33 @@ mod tests {
     fn a_history_keeps_every_status_in_order_short_or_long() {
         let mut history = History::new();
         for n in 1..12 {
-            history.push(StatusCode(n), u32::from(n) * 10);
+            history.push(StatusCode(n), Millis::from(n) * 10);
             assert_eq!(history.len(), usize::from(n) + 1);
-            assert_eq!(history.last(), (StatusCode(n), u32::from(n) * 10));
+            assert_eq!(history.last(), (StatusCode(n), Millis::from(n) * 10));
         }
         let entries: Vec<_> = (0..history.len()).map(|i| history.entry(i)).collect();
         let expected: Vec<_> = (0..12)
-            .map(|n| (StatusCode(n), u32::from(n) * 10))
+            .map(|n| (StatusCode(n), Millis::from(n) * 10))
             .collect();
+        assert_eq!(entries, expected);
+    }
+
+    #[test]
+    fn a_history_reaching_past_49_days_keeps_its_times() {
+        // A monthly or yearly IntellectMoney run, or the clock moved far ahead: offsets past
+        // u32 milliseconds move the history to its long form instead of being clamped.
+        let sixty_days: Millis = 60 * 24 * 3600 * 1000;
+        let mut history = History::new();
+        history.push(StatusCode(1), 10);
+        history.push(StatusCode(2), sixty_days);
+        history.push(StatusCode(3), 2 * sixty_days);
+        let entries: Vec<_> = (0..history.len()).map(|i| history.entry(i)).collect();
+        let expected = [
+            (Vocabulary::INITIAL, 0),
+            (StatusCode(1), 10),
+            (StatusCode(2), sixty_days),
+            (StatusCode(3), 2 * sixty_days),
+        ];
         assert_eq!(entries, expected);
     }
 }

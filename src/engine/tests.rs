@@ -294,3 +294,23 @@ fn with_watching_off_nothing_is_watched_or_queued() {
     engine.catch_up();
     assert_eq!(engine.status_changes_waiting(), 0);
 }
+
+#[test]
+fn a_step_taken_months_after_creation_is_recorded_at_its_time() {
+    // A run planned 60 days ahead (past the 49 days a short history's offsets reach).
+    let engine = engine();
+    let fired = Fired::default();
+    let ids = Arc::new(AtomicU64::new(100));
+    let far: Millis = 60 * 24 * 3600 * 1000;
+    let mut mint = minter(&ids);
+    let mut new = run(engine.clock().now() + far, &fired, &ids);
+    new.lifetime = Lifetime::AfterEnd {
+        retention: far * 10,
+        max_age: far * 10,
+    };
+    let id = engine.start(new, &mut mint).unwrap();
+    engine.clock().advance(Duration::from_millis(far + 10));
+    let detail = engine.task_detail(id).expect("the run is kept");
+    let entered = detail.history[1].at - detail.history[0].at;
+    assert_eq!(entered.num_milliseconds(), far as i64);
+}
