@@ -32,7 +32,9 @@ pub enum Param {
 /// A PHP array: items by key, in order, and the index the next `[]` item gets.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct List {
-    items: IndexMap<String, Param>,
+    /// Hashed with foldhash (randomly seeded): keys are short, and SipHash cost more than the
+    /// rest of reading a pair; a request holds at most [`MAX_PAIRS`] of them.
+    items: IndexMap<String, Param, foldhash::fast::RandomState>,
     next_index: u64,
 }
 
@@ -424,6 +426,11 @@ fn boundary(content_type: &str) -> Option<String> {
 
 /// One form component: `+` is a space, `%XX` a byte; the result must be UTF-8.
 pub(crate) fn decode_component(raw: &[u8]) -> Result<String, ParamsError> {
+    // Most names and values have nothing to decode: copied whole.
+    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
+        return String::from_utf8(raw.to_vec())
+            .map_err(|_| ParamsError::BadForm("bytes that are not UTF-8".into()));
+    }
     let mut bytes = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {

@@ -104,12 +104,19 @@ impl Answer {
     }
 
     pub fn to_json(&self, lang: Lang) -> String {
-        json!({
-            "code": self.code as u16,
-            "data": self.data,
-            "message": self.code.message(lang, &self.detail),
-        })
-        .to_string()
+        // Written from borrowed parts: building a `json!` map would copy `data` whole first.
+        #[derive(serde::Serialize)]
+        struct Envelope<'a> {
+            code: u16,
+            data: &'a Value,
+            message: String,
+        }
+        let envelope = Envelope {
+            code: self.code as u16,
+            data: &self.data,
+            message: self.code.message(lang, &self.detail),
+        };
+        serde_json::to_string(&envelope).expect("an answer always serialises")
     }
 
     /// `<response><code>..</code><data>..</data><message>..</message></response>`.
