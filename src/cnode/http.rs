@@ -160,7 +160,6 @@ fn serve(
         Ok(reply) => {
             // The requestStatus the reply carries, among its few top-level fields.
             let code = reply.fields.iter().find_map(|(name, value)| match value {
-                soap::Value::Static(text) if *name == "requestStatus" => Code::named(text),
                 soap::Value::Text(text) if *name == "requestStatus" => Code::named(text),
                 _ => None,
             });
@@ -294,7 +293,7 @@ impl<'a> ContentType<'a> {
         // Borrowed when it is UTF-8, as it nearly always is (which `from_utf8` tells faster).
         let media_type = std::str::from_utf8(media_type)
             .map_or_else(|_| String::from_utf8_lossy(media_type), Cow::Borrowed);
-        let subtype = cut(media_type.trim(), b'/').map_or("", |(_, subtype)| subtype);
+        let subtype = crate::http::cut(media_type.trim(), b'/').map_or("", |(_, subtype)| subtype);
         let xml = subtype.eq_ignore_ascii_case("xml") || ends_with_ignoring_case(subtype, "+xml");
         (!xml).then(|| format!("\"{}\"", String::from_utf8_lossy(declared).trim()))
     }
@@ -302,31 +301,8 @@ impl<'a> ContentType<'a> {
     /// The `charset` parameter, when one is given (in a header of visible ASCII, where the
     /// only white space is ASCII's).
     fn charset(self) -> Option<&'a str> {
-        let declared = self.0?.to_str().ok()?;
-        pieces(declared, b';').skip(1).find_map(|parameter| {
-            let (key, value) = cut(parameter, b'=')?;
-            key.trim_ascii()
-                .eq_ignore_ascii_case("charset")
-                .then(|| value.trim_ascii().trim_matches('"'))
-        })
+        crate::http::content_type_parameter(self.0?.to_str().ok()?, "charset")
     }
-}
-
-/// `text` cut at the first `separator` (an ASCII byte, so both sides are whole text).
-fn cut(text: &str, separator: u8) -> Option<(&str, &str)> {
-    let at = text.bytes().position(|b| b == separator)?;
-    Some((&text[..at], &text[at + 1..]))
-}
-
-/// `text`'s pieces between `separator`s (an ASCII byte), as `str::split` gives them.
-fn pieces(text: &str, separator: u8) -> impl Iterator<Item = &str> {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let text = rest?;
-        let (piece, after) = cut(text, separator).map_or((text, None), |(p, a)| (p, Some(a)));
-        rest = after;
-        Some(piece)
-    })
 }
 
 fn ends_with_ignoring_case(text: &str, suffix: &str) -> bool {

@@ -108,6 +108,35 @@ async fn collect(
     }))
 }
 
+/// A parameter of a Content-Type (`charset`, `boundary`), its name matched in any case, its
+/// value unquoted. Cut at bytes: `str`'s searches for a `char` cost more than all the rest on
+/// a header this short, read on every call.
+pub fn content_type_parameter<'a>(content_type: &'a str, name: &str) -> Option<&'a str> {
+    pieces(content_type, b';').skip(1).find_map(|parameter| {
+        let (key, value) = cut(parameter, b'=')?;
+        key.trim_ascii()
+            .eq_ignore_ascii_case(name)
+            .then(|| value.trim_ascii().trim_matches('"'))
+    })
+}
+
+/// `text` cut at the first `separator` (an ASCII byte, so both sides are whole text).
+pub fn cut(text: &str, separator: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == separator)?;
+    Some((&text[..at], &text[at + 1..]))
+}
+
+/// `text`'s pieces between `separator`s (an ASCII byte), as `str::split` gives them.
+fn pieces(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        let (piece, after) = cut(text, separator).map_or((text, None), |(p, a)| (p, Some(a)));
+        rest = after;
+        Some(piece)
+    })
+}
+
 pub fn declared_length(req: &HttpRequest) -> Option<usize> {
     req.headers()
         .get(header::CONTENT_LENGTH)?

@@ -193,10 +193,12 @@ impl Params {
             return Ok(());
         };
         if media_type == "multipart/form-data" {
-            let boundary = content_type.and_then(boundary).ok_or_else(|| {
-                ParamsError::BadForm("multipart/form-data without a boundary".into())
-            })?;
-            return self.add_multipart(body, &boundary);
+            let boundary = content_type
+                .and_then(|declared| super::content_type_parameter(declared, "boundary"))
+                .ok_or_else(|| {
+                    ParamsError::BadForm("multipart/form-data without a boundary".into())
+                })?;
+            return self.add_multipart(body, boundary);
         }
         // Declared JSON but sent as a form (`a=1&b=2`) is read as the form it is.
         let looks_like_form = !body.contains(&b'"') && body.contains(&b'=');
@@ -412,16 +414,6 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
         }
         Ok(Param::List(list))
     }
-}
-
-/// The `boundary` parameter of a multipart Content-Type.
-fn boundary(content_type: &str) -> Option<String> {
-    content_type.split(';').skip(1).find_map(|parameter| {
-        let (key, value) = parameter.split_once('=')?;
-        key.trim()
-            .eq_ignore_ascii_case("boundary")
-            .then(|| value.trim().trim_matches('"').to_owned())
-    })
 }
 
 /// One form component: `+` is a space, `%XX` a byte; the result must be UTF-8.

@@ -37,7 +37,7 @@ pub fn positive_amount(ctx: &Ctx, amount: Option<Amount>) -> Result<Amount, Code
 pub fn amount_value(value: u64, currency: &str) -> Value {
     Value::Struct(vec![
         ("amount", Value::Number(value)),
-        ("currency", Value::Text(currency.to_owned())),
+        ("currency", Value::from(currency.to_owned())),
         ("colour", Value::Number(0)),
     ])
 }

@@ -169,10 +169,10 @@ pub fn error_reply(call: &Call, code: Code) -> Reply {
 /// `requestStatus` and `requestStatusDescription`, the fields most replies end with.
 fn with_status(reply: Reply, code: Code) -> Reply {
     reply
-        .field("requestStatus", Value::Static(code.as_str()))
+        .field("requestStatus", Value::constant(code.as_str()))
         .field(
             "requestStatusDescription",
-            Value::Static(code.description()),
+            Value::constant(code.description()),
         )
 }
 

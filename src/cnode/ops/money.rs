@@ -37,7 +37,7 @@ pub fn get_money_status(ctx: &Ctx, _: &Args) -> Result<Reply, Fault> {
         .into_iter()
         .map(|(currency, balance)| {
             let amounts = balances(balance, &currency);
-            let mut fields = vec![("currency", Value::Text(currency))];
+            let mut fields = vec![("currency", Value::from(currency))];
             fields.extend(amounts);
             Value::Struct(fields)
         })
@@ -91,23 +91,23 @@ fn coin_list(coins: &[(&str, &Coin)]) -> Value {
             .iter()
             .map(|(currency, coin)| {
                 Value::Struct(vec![
-                    ("id", Value::Text(coin.id.clone())),
+                    ("id", Value::from(coin.id.clone())),
                     (
                         "value",
-                        Value::Text(format!("{}.{:03}", coin.value / 1000, coin.value % 1000)),
+                        Value::from(format!("{}.{:03}", coin.value / 1000, coin.value % 1000)),
                     ),
-                    ("currency", Value::Text((*currency).to_owned())),
+                    ("currency", Value::from((*currency).to_owned())),
                     (
                         "expirationDate",
-                        Value::Text(coin.expires.format(DATE).to_string()),
+                        Value::from(coin.expires.format(DATE).to_string()),
                     ),
                     (
                         "incomingDate",
-                        Value::Text(coin.incoming.format(DATE).to_string()),
+                        Value::from(coin.incoming.format(DATE).to_string()),
                     ),
                     (
                         "issuingDate",
-                        Value::Text(coin.issued.format(DATE).to_string()),
+                        Value::from(coin.issued.format(DATE).to_string()),
                     ),
                 ])
             })

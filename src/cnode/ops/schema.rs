@@ -728,8 +728,8 @@ pub fn empty_reply(
         .iter()
         .map(|field| {
             let value = match field.name {
-                "requestStatus" => Value::Static(request_status),
-                "requestStatusDescription" => Value::Static(description),
+                "requestStatus" => Value::constant(request_status),
+                "requestStatusDescription" => Value::constant(description),
                 _ => empty_value(&field.ty),
             };
             (field.name, value)
@@ -743,8 +743,8 @@ pub fn empty_reply(
 
 fn empty_value(ty: &Ty) -> Value {
     match ty {
-        Ty::String | Ty::Base64 => Value::Static(""),
-        Ty::Json => Value::Static("{}"),
+        Ty::String | Ty::Base64 => Value::constant(""),
+        Ty::Json => Value::constant("{}"),
         Ty::Boolean => Value::Bool(false),
         Ty::UnsignedShort | Ty::UnsignedInt | Ty::UnsignedLong => Value::Number(0),
         Ty::Struct(s) => Value::Struct(
@@ -823,7 +823,7 @@ fn check_value(within: &Struct, field: &Field, value: &Value) -> Result<(), Stri
         )
     };
     match (&field.ty, value) {
-        (Ty::String | Ty::Json | Ty::Base64, Value::Text(_) | Value::Static(_)) => Ok(()),
+        (Ty::String | Ty::Json | Ty::Base64, Value::Text(_)) => Ok(()),
         (Ty::Boolean, Value::Bool(_)) => Ok(()),
         (Ty::UnsignedShort, Value::Number(n)) if *n <= u64::from(u16::MAX) => Ok(()),
         (Ty::UnsignedInt, Value::Number(n)) if *n <= u64::from(u32::MAX) => Ok(()),

@@ -58,7 +58,7 @@ pub fn check_slaves_connected_to_user(ctx: &Ctx, args: &Args) -> Result<Reply, F
 fn status_item(slave: &Slave) -> Value {
     let ip_location = |(ip, port): &(String, u16)| {
         Value::Struct(vec![
-            ("ip", Value::Text(ip.clone())),
+            ("ip", Value::from(ip.clone())),
             ("port", Value::Number(u64::from(*port))),
         ])
     };
@@ -72,14 +72,14 @@ fn status_item(slave: &Slave) -> Value {
                     Value::Struct(vec![
                         ("soapAddress", ip_location(&slave.soap)),
                         ("applicationAddress", ip_location(&slave.application)),
-                        ("machineIdHex", Value::Text(slave.machine_id.clone())),
+                        ("machineIdHex", Value::from(slave.machine_id.clone())),
                     ]),
                 ),
                 (
                     "buddyLocation",
                     Value::Struct(vec![
-                        ("machineIdHex", Value::Text(slave.machine_id.clone())),
-                        ("ip", Value::Text(buddy_ip.clone())),
+                        ("machineIdHex", Value::from(slave.machine_id.clone())),
+                        ("ip", Value::from(buddy_ip.clone())),
                         ("tcp", Value::Number(u64::from(*buddy_port))),
                         ("udp", Value::Number(u64::from(*buddy_port))),
                     ]),

@@ -46,19 +46,19 @@ fn reply(asked_id: &str, found: Result<TaskView, Code>) -> Reply {
     match found {
         Ok(task) => with_status(
             reply
-                .field("type", Value::Static(task.type_name))
+                .field("type", Value::constant(task.type_name))
                 .field("progressPercent", u64::from(task.progress))
-                .field("status", Value::Static(task.status.as_str()))
+                .field("status", Value::constant(task.status.as_str()))
                 .field("additionalInfo", task.additional_info)
                 .field("taskId", task.id.as_str()),
             Code::Success,
         ),
         Err(code) => with_status(
             reply
-                .field("type", Value::Static(""))
+                .field("type", Value::constant(""))
                 .field("progressPercent", 0u64)
-                .field("status", Value::Static(""))
-                .field("additionalInfo", Value::Static("{}"))
+                .field("status", Value::constant(""))
+                .field("additionalInfo", Value::constant("{}"))
                 .field("taskId", asked_id),
             code,
         ),

@@ -1,5 +1,7 @@
 //! The shapes that cross the SOAP edge: a parsed call, a reply to write, a fault.
 
+use std::borrow::Cow;
+
 /// An element of the call, reduced to what operations read: local name, text, children.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Element {
@@ -130,10 +132,9 @@ impl Reply {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
-    Text(String),
-    /// Text known when the program was built (a type or status name, a code, its
-    /// description): written and checked as `Text`, without an allocation per reply.
-    Static(&'static str),
+    /// Text; borrowed when it was known when the program was built (a type or status name,
+    /// a code, its description: see [`Value::constant`]), so that costs no allocation per reply.
+    Text(Cow<'static, str>),
     Number(u64),
     Bool(bool),
     Struct(Vec<(&'static str, Value)>),
@@ -146,15 +147,22 @@ pub enum Value {
     },
 }
 
+impl Value {
+    /// Text known when the program was built, borrowed rather than copied.
+    pub const fn constant(text: &'static str) -> Value {
+        Value::Text(Cow::Borrowed(text))
+    }
+}
+
 impl From<&str> for Value {
     fn from(text: &str) -> Value {
-        Value::Text(text.to_owned())
+        Value::Text(Cow::Owned(text.to_owned()))
     }
 }
 
 impl From<String> for Value {
     fn from(text: String) -> Value {
-        Value::Text(text)
+        Value::Text(Cow::Owned(text))
     }
 }
 

@@ -71,7 +71,6 @@ fn write_element(out: &mut String, name: &str, value: &Value) {
     out.push('>');
     match value {
         Value::Text(text) => escape_text(out, text),
-        Value::Static(text) => escape_text(out, text),
         Value::Number(n) => write_number(out, *n),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Struct(fields) => write_fields(out, fields),
