@@ -82,6 +82,26 @@ fn minter(ids: &Arc<AtomicU64>) -> Box<dyn FnMut() -> TaskId + Send> {
     })
 }
 
+/// A toy schedule started on `engine`, its first run due `at`: the run's id ("0") and what
+/// the schedule fires (the runs it spawns take the next ids).
+fn schedule(engine: &Engine, at: Millis) -> (TaskId, Fired) {
+    schedule_shaped(engine, at, |_| {})
+}
+
+/// [`schedule`], its first run shaped by `shape` before it starts.
+fn schedule_shaped(
+    engine: &Engine,
+    at: Millis,
+    shape: impl FnOnce(&mut NewTask),
+) -> (TaskId, Fired) {
+    let fired = Fired::default();
+    let ids = Arc::new(AtomicU64::new(0));
+    let mut new = run(at, &fired, &ids);
+    shape(&mut new);
+    let id = engine.start(new, &mut minter(&ids)).unwrap();
+    (id, fired)
+}
+
 impl Job for Run {
     fn task_type(&self) -> &'static TaskType {
         &RUN
@@ -129,13 +149,8 @@ fn status(engine: &Engine, id: &str) -> &'static str {
 #[test]
 fn a_schedule_fires_every_missed_time_in_order_at_its_own_time() {
     let engine = engine();
-    let fired = Fired::default();
-    let ids = Arc::new(AtomicU64::new(0));
     let start = engine.clock().now();
-    let mut mint = minter(&ids);
-    engine
-        .start(run(start + PERIOD, &fired, &ids), &mut mint)
-        .unwrap();
+    let (_, fired) = schedule(&engine, start + PERIOD);
     assert!(fired.lock().unwrap().is_empty(), "not due yet");
 
     engine
@@ -160,12 +175,7 @@ fn a_schedule_fires_every_missed_time_in_order_at_its_own_time() {
 fn a_schedule_fires_on_time_even_under_manual_progression() {
     let engine = engine();
     engine.set_progression("*", Progression::Manual);
-    let fired = Fired::default();
-    let ids = Arc::new(AtomicU64::new(0));
-    let start = engine.clock().now();
-    engine
-        .start(run(start + PERIOD, &fired, &ids), &mut minter(&ids))
-        .unwrap();
+    schedule(&engine, engine.clock().now() + PERIOD);
     engine.clock().advance(Duration::from_millis(PERIOD));
     assert_eq!(status(&engine, "0"), "running", "fired at its time");
     engine.clock().advance(Duration::from_millis(10 * PERIOD));
@@ -179,14 +189,8 @@ fn a_schedule_fires_on_time_even_under_manual_progression() {
 #[test]
 fn a_steered_job_is_told_the_dictated_status_and_goes_on_by_itself() {
     let engine = engine();
-    let fired = Fired::default();
-    let ids = Arc::new(AtomicU64::new(0));
-    let start = engine.clock().now();
-    engine
-        .start(run(start, &fired, &ids), &mut minter(&ids))
-        .unwrap();
+    let (id, fired) = schedule(&engine, engine.clock().now());
     assert_eq!(status(&engine, "0"), "running");
-    let id = TaskId::new(DOOR, "0").unwrap();
     engine.force(id, &["failed".into()], None, None).unwrap();
     assert_eq!(status(&engine, "0"), "failed");
     let told = fired
@@ -225,13 +229,8 @@ fn changes(engine: &Engine) -> Vec<(u64, &'static str)> {
 #[test]
 fn a_watched_task_queues_each_later_status_change_forced_ones_too() {
     let engine = watching(100);
-    let fired = Fired::default();
-    let ids = Arc::new(AtomicU64::new(0));
     let start = engine.clock().now();
-    engine
-        .start(run(start + PERIOD, &fired, &ids), &mut minter(&ids))
-        .unwrap();
-    let id = TaskId::new(DOOR, "0").unwrap();
+    let (id, _) = schedule(&engine, start + PERIOD);
     assert!(engine.watch(id));
     assert!(!engine.watch(TaskId::new(DOOR, "nobody").unwrap()));
     assert!(
@@ -264,13 +263,7 @@ fn a_watched_task_queues_each_later_status_change_forced_ones_too() {
 #[test]
 fn the_queue_keeps_the_newest_changes_and_counts_the_dropped() {
     let engine = watching(2);
-    let fired = Fired::default();
-    let ids = Arc::new(AtomicU64::new(0));
-    let start = engine.clock().now();
-    engine
-        .start(run(start, &fired, &ids), &mut minter(&ids))
-        .unwrap();
-    let id = TaskId::new(DOOR, "0").unwrap();
+    let (id, _) = schedule(&engine, engine.clock().now());
     assert!(engine.watch(id));
     engine.force(id, &["failed".into()], None, None).unwrap();
     engine.clock().advance(Duration::from_millis(6000));
@@ -284,12 +277,8 @@ fn the_queue_keeps_the_newest_changes_and_counts_the_dropped() {
 #[test]
 fn with_watching_off_nothing_is_watched_or_queued() {
     let engine = engine();
-    let fired = Fired::default();
-    let ids = Arc::new(AtomicU64::new(0));
-    engine
-        .start(run(engine.clock().now(), &fired, &ids), &mut minter(&ids))
-        .unwrap();
-    assert!(!engine.watch(TaskId::new(DOOR, "0").unwrap()));
+    let (id, _) = schedule(&engine, engine.clock().now());
+    assert!(!engine.watch(id));
     engine.clock().advance(Duration::from_millis(10_000));
     engine.catch_up();
     assert_eq!(engine.status_changes_waiting(), 0);
@@ -299,16 +288,13 @@ fn with_watching_off_nothing_is_watched_or_queued() {
 fn a_step_taken_months_after_creation_is_recorded_at_its_time() {
     // A run planned 60 days ahead (past the 49 days a short history's offsets reach).
     let engine = engine();
-    let fired = Fired::default();
-    let ids = Arc::new(AtomicU64::new(100));
     let far: Millis = 60 * 24 * 3600 * 1000;
-    let mut mint = minter(&ids);
-    let mut new = run(engine.clock().now() + far, &fired, &ids);
-    new.lifetime = Lifetime::AfterEnd {
-        retention: far * 10,
-        max_age: far * 10,
-    };
-    let id = engine.start(new, &mut mint).unwrap();
+    let (id, _) = schedule_shaped(&engine, engine.clock().now() + far, |new| {
+        new.lifetime = Lifetime::AfterEnd {
+            retention: far * 10,
+            max_age: far * 10,
+        };
+    });
     engine.clock().advance(Duration::from_millis(far + 10));
     let detail = engine.task_detail(id).expect("the run is kept");
     let entered = detail.history[1].at - detail.history[0].at;
